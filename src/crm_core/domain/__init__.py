@@ -1,0 +1,1 @@
+"""Records, value objects, rule checks and ports: the pure core's vocabulary."""

@@ -1,0 +1,15 @@
+"""How the dealer and the customer reach each other."""
+
+from __future__ import annotations
+
+import enum
+
+
+class Channel(enum.StrEnum):
+    PHONE = "phone"  # 电话
+    SMS = "sms"  # 短信
+    EMAIL = "email"  # 电邮
+    MAIL = "mail"  # 直邮
+    IN_PERSON = "in_person"  # 到店 / 面谈
+    WECHAT = "wechat"  # 微信
+    APP = "app"  # the carmaker's or dealer's app

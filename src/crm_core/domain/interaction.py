@@ -1,0 +1,179 @@
+"""Everything that happens between the dealer and a customer (seed 000's contact list).
+
+One record type covers every kind so a host can stream a customer's history in time
+order; kind-specific facts live in ``detail`` (a sale, a repair order, a callback, a club
+event), which the serializer tags with its ``kind``.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from decimal import Decimal
+
+import attrs
+
+from crm_core.domain._mask import mask_phone
+from crm_core.domain._validators import aware, non_empty, non_negative
+from crm_core.domain.contact import Channel
+from crm_core.domain.ids import CustomerId, DealerId, InteractionId, StaffId, TaskId, VehicleId
+from crm_core.errors import ValidationError
+
+
+class InteractionKind(enum.StrEnum):
+    # inbound (the customer comes to the dealer)
+    INBOUND_CALL = "inbound_call"  # 来电
+    VISIT = "visit"  # 来店
+    NEGOTIATION = "negotiation"  # 商谈
+    TEST_DRIVE = "test_drive"  # 试驾
+    ORDER = "order"  # 订车
+    DELIVERY = "delivery"  # 交车
+    REPAIR_ORDER = "repair_order"  # 保养/维修 (工单)
+    # outbound (the dealer reaches out)
+    CALLBACK = "callback"  # 回访
+    SMS = "sms"  # 短信
+    MAIL = "mail"  # 直邮
+    EMAIL = "email"  # 电邮
+    EVENT = "event"  # 活动
+    CLUB_ENROLMENT = "club_enrolment"  # 入会
+
+    @property
+    def is_outbound(self) -> bool:
+        return self in _OUTBOUND
+
+
+_OUTBOUND = frozenset(
+    {
+        InteractionKind.CALLBACK,
+        InteractionKind.SMS,
+        InteractionKind.MAIL,
+        InteractionKind.EMAIL,
+        InteractionKind.EVENT,
+        InteractionKind.CLUB_ENROLMENT,
+    }
+)
+
+
+class ServiceKind(enum.StrEnum):
+    FIRST_SERVICE = "first_service"  # 首保
+    MAINTENANCE = "maintenance"  # 保养
+    REPAIR = "repair"  # 维修
+    WARRANTY = "warranty"  # 索赔 / 保修
+    ACCIDENT = "accident"  # 事故车
+    PDI = "pdi"  # 售前检查 (stock vehicles)
+
+
+class CallbackOutcome(enum.StrEnum):
+    REACHED = "reached"  # 回访成功
+    NOT_REACHED = "not_reached"  # 未接通
+    REFUSED = "refused"  # 拒绝回访
+    CALL_LATER = "call_later"  # 客户要求稍后再打
+    COMPLAINT_FOUND = "complaint_found"  # 发现抱怨/投诉
+
+
+class Recommendation(enum.StrEnum):
+    """The four-level "would you recommend us" answer of seed 000's surveys."""
+
+    DEFINITELY = "definitely"
+    PROBABLY = "probably"
+    PROBABLY_NOT = "probably_not"
+    DEFINITELY_NOT = "definitely_not"
+
+
+@attrs.frozen(slots=True)
+class Sale:
+    """Detail of an ORDER or DELIVERY: what was sold and to whom it was reported."""
+
+    amount: Decimal | None = None
+    is_used_car: bool = False
+    referred_by: CustomerId | None = None  # recorded referral relation (seed 002)
+    is_virtual: bool = False  # "virtual" deliveries do not count in KPIs (seed 002)
+    remarks: str | None = None  # sale report remarks; a test-drive car says 试乘试驾车
+
+
+@attrs.frozen(slots=True)
+class RepairOrder:
+    """Detail of a REPAIR_ORDER (工单).
+
+    The reporter (报修人) is the person who brought the car; seed 000 calls them back, not
+    the registered owner. ``callback_consent`` and the preferred time and phone are what
+    the service advisor records for after-sales callbacks (seed 001).
+    """
+
+    reporter_name: str | None = None
+    reporter_phone: str | None = attrs.field(default=None, repr=mask_phone)
+    service_kind: ServiceKind = ServiceKind.MAINTENANCE
+    handed_back_at: datetime | None = attrs.field(default=None, validator=aware)
+    mileage_km: int | None = attrs.field(default=None, validator=non_negative)
+    amount: Decimal | None = None
+    is_paid: bool = True  # customer-paid, as opposed to warranty or internal
+    callback_consent: bool = True
+    preferred_callback_time: str | None = None  # e.g. "weekday evenings", "09:00-11:00"
+    callback_phone: str | None = attrs.field(default=None, repr=mask_phone)
+
+
+@attrs.frozen(slots=True)
+class SurveyAnswer:
+    question: str  # a stable key of the host's questionnaire, e.g. "repair_quality"
+    score: int  # 1 (very dissatisfied) .. 5 (completely satisfied)
+
+
+@attrs.frozen(slots=True)
+class Callback:
+    """Detail of a CALLBACK: how it went and what the customer said."""
+
+    outcome: CallbackOutcome
+    task_id: TaskId | None = None  # the follow-up task this call worked off
+    rule_id: str | None = None
+    satisfaction: int | None = None  # overall, 1..5
+    would_recommend: Recommendation | None = None
+    answers: tuple[SurveyAnswer, ...] = ()
+    issues: tuple[str, ...] = ()  # issue codes found (e.g. "repair_quality", "waiting_time")
+
+
+@attrs.frozen(slots=True)
+class ClubActivity:
+    """Detail of an EVENT or CLUB_ENROLMENT."""
+
+    event_name: str | None = None
+    points: int = 0
+    recorded_in_system: bool = True  # seed 002: events not recorded do not count
+
+
+Detail = Sale | RepairOrder | Callback | ClubActivity
+
+
+@attrs.frozen(slots=True)
+class Interaction:
+    """One contact: who (customer, staff), about what (vehicle), how (channel), when."""
+
+    id: InteractionId = attrs.field(validator=non_empty)
+    dealer_id: DealerId = attrs.field(validator=non_empty)
+    kind: InteractionKind
+    occurred_at: datetime = attrs.field(validator=aware)
+    customer_id: CustomerId | None = None  # None for an anonymous inbound call
+    vehicle_id: VehicleId | None = None
+    staff_id: StaffId | None = None
+    channel: Channel = Channel.PHONE
+    notes: str | None = None
+    detail: Detail | None = None
+    version: int = attrs.field(default=0, validator=non_negative)
+    updated_at: datetime | None = attrs.field(default=None, validator=aware)
+
+    def __attrs_post_init__(self) -> None:
+        allowed = _DETAIL_FOR_KIND.get(self.kind, ())
+        if self.detail is not None and not isinstance(self.detail, allowed):
+            raise ValidationError(
+                f"{type(self.detail).__name__} detail does not belong to a {self.kind} interaction",
+                field="detail",
+            )
+
+
+_DETAIL_FOR_KIND: dict[InteractionKind, tuple[type, ...]] = {
+    InteractionKind.ORDER: (Sale,),
+    InteractionKind.DELIVERY: (Sale,),
+    InteractionKind.REPAIR_ORDER: (RepairOrder,),
+    InteractionKind.CALLBACK: (Callback,),
+    InteractionKind.EVENT: (ClubActivity,),
+    InteractionKind.CLUB_ENROLMENT: (ClubActivity,),
+}

@@ -1,0 +1,58 @@
+"""Follow-up tasks: what the planner says someone must do, and by when."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+import attrs
+
+from crm_core.domain._validators import aware, non_empty, non_negative
+from crm_core.domain.contact import Channel
+from crm_core.domain.dealer import StaffRole
+from crm_core.domain.ids import CustomerId, DealerId, StaffId, TaskId, VehicleId
+from crm_core.errors import ValidationError
+
+
+class TaskStatus(enum.StrEnum):
+    PLANNED = "planned"
+    DONE = "done"
+    CANCELLED = "cancelled"
+    DEFERRED = "deferred"  # pushed back by the contact cap; the reason is on the task
+
+
+@attrs.frozen(slots=True)
+class FollowUpTask:
+    """A callback, reminder or greeting due for one subject.
+
+    ``id`` is derived from (calendar rule, subject, anchor event) so planning the same facts
+    twice yields the same task, and a repository storing it twice stores it once.
+    ``explanation`` answers "why is this customer on today's list" in one line.
+    """
+
+    id: TaskId = attrs.field(validator=non_empty)
+    dealer_id: DealerId = attrs.field(validator=non_empty)
+    rule_id: str
+    customer_id: CustomerId
+    due_from: datetime = attrs.field(validator=aware)
+    due_until: datetime = attrs.field(validator=aware)
+    role: StaffRole
+    channels: tuple[Channel, ...]
+    anchor: str  # the anchor event's kind, e.g. "delivery", "repair_handed_back"
+    anchor_date: date
+    explanation: str
+    vehicle_id: VehicleId | None = None
+    assignee_id: StaffId | None = None
+    priority: int = 0  # higher first; redlist customers get a boost
+    focus: str | None = None  # script / focus key of the call
+    attempt: int = attrs.field(default=1, validator=non_negative)
+    status: TaskStatus = TaskStatus.PLANNED
+    status_reason: str | None = None
+    version: int = attrs.field(default=0, validator=non_negative)
+    updated_at: datetime | None = attrs.field(default=None, validator=aware)
+
+    def __attrs_post_init__(self) -> None:
+        if self.due_until < self.due_from:
+            raise ValidationError("due window ends before it starts", field="due_until")
+        if not self.channels:
+            raise ValidationError("a task needs at least one channel", field="channels")

@@ -1,0 +1,1 @@
+"""Working-day calendars, the follow-up standards as data, the planner and SLAs."""

@@ -1,0 +1,1 @@
+"""Loyalty, churn, segments, KPIs and reports: pure functions over records."""
