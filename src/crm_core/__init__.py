@@ -4,6 +4,7 @@ The names below are the stable public API; everything else may change between mi
 versions. See ``docs/quickstart.md``.
 """
 
+from crm_core.domain.anchor import AnchorKind
 from crm_core.domain.case import Case, CaseKind, CaseSource, CaseStatus, CaseStatusChange
 from crm_core.domain.contact import Channel
 from crm_core.domain.customer import Customer, CustomerType, Gender, IdDocumentType
@@ -31,6 +32,15 @@ from crm_core.domain.interaction import (
     ServiceKind,
     SurveyAnswer,
 )
+from crm_core.domain.membership import (
+    ClubMember,
+    MembershipStatus,
+    PointsEntry,
+    PointsKind,
+    PointsSource,
+    Referral,
+    Tier,
+)
 from crm_core.domain.message import MessageStatus, OutboxMessage
 from crm_core.domain.serialization import configure_converter, make_converter, structure_record
 from crm_core.domain.task import FollowUpTask, TaskStatus
@@ -39,6 +49,7 @@ from crm_core.domain.vehicle import Ownership, UsageNature, Vehicle, VehicleClas
 __version__ = "0.1.0"
 
 __all__ = [
+    "AnchorKind",
     "Callback",
     "CallbackOutcome",
     "Case",
@@ -49,6 +60,7 @@ __all__ = [
     "CaseStatusChange",
     "Channel",
     "ClubActivity",
+    "ClubMember",
     "Customer",
     "CustomerId",
     "CustomerType",
@@ -60,12 +72,17 @@ __all__ = [
     "Interaction",
     "InteractionId",
     "InteractionKind",
+    "MembershipStatus",
     "MessageId",
     "MessageStatus",
     "OutboxMessage",
     "Ownership",
     "OwnershipId",
+    "PointsEntry",
+    "PointsKind",
+    "PointsSource",
     "Recommendation",
+    "Referral",
     "RepairOrder",
     "Sale",
     "ServiceKind",
@@ -75,6 +92,7 @@ __all__ = [
     "SurveyAnswer",
     "TaskId",
     "TaskStatus",
+    "Tier",
     "UsageNature",
     "Vehicle",
     "VehicleClass",

@@ -1,0 +1,22 @@
+"""The events that follow-up rules count from.
+
+Shared by the calendars (a rule names its anchor), the planner (which turns an anchor into
+a due window) and the storage ports (which find the subjects whose anchor falls in a date
+range, so a day's agenda reads only what can be due).
+"""
+
+from __future__ import annotations
+
+import enum
+
+
+class AnchorKind(enum.StrEnum):
+    SALE = "sale"  # order signed / sale reported
+    DELIVERY = "delivery"  # the customer drove the new car away
+    REPAIR_HANDED_BACK = "repair_handed_back"  # a repair order's car handed back
+    FIRST_REGISTRATION = "first_registration"  # plate registration: inspection cycles
+    BIRTHDAY = "birthday"
+    INSURANCE_EXPIRY = "insurance_expiry"
+    WARRANTY_END = "warranty_end"
+    LAST_VISIT = "last_visit"  # last workshop visit: periodic and lost-owner callbacks
+    HOLIDAY = "holiday"  # a festival greeting: anchored on the calendar, not the subject
