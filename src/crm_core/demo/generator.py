@@ -415,9 +415,13 @@ class DemoGenerator:
 
     def dealer_files(self, dealer: DemoDealer) -> Iterator[CustomerFile]:
         """One dealer's customer files, lazily, from that dealer's own seeded stream."""
-        rng = random.Random(f"crm-core-demo/{self.config.seed}/{dealer.index}/customers")
+        # Histories draw from their own stream, so a customer's file and vehicles are the
+        # same whether histories are generated or not.
+        seed = f"crm-core-demo/{self.config.seed}/{dealer.index}"
+        rng = random.Random(f"{seed}/customers")
+        history_rng = random.Random(f"{seed}/histories")
         for i in range(self.config.customers_per_dealer):
-            yield _FileBuilder(self, dealer, rng, i).build()
+            yield _FileBuilder(self, dealer, rng, history_rng, i).build()
 
     def records(self) -> Iterator[DemoRecord]:
         """Every record, dealers first, in an order a store can insert."""
@@ -472,7 +476,12 @@ class _FileBuilder:
     """Builds one customer file; short-lived, one per customer."""
 
     def __init__(
-        self, gen: DemoGenerator, dealer: DemoDealer, rng: random.Random, index: int
+        self,
+        gen: DemoGenerator,
+        dealer: DemoDealer,
+        rng: random.Random,
+        history_rng: random.Random,
+        index: int,
     ) -> None:
         self.gen = gen
         self.cfg = gen.config
@@ -480,6 +489,7 @@ class _FileBuilder:
         self.dealer = dealer
         self.dealer_id = dealer.dealer.id
         self.rng = rng
+        self.history_rng = history_rng
         self.index = index
         self.cid = CustomerId(f"{self.dealer_id}-C{index:06d}")
         self.ids = _Ids(self.cid)
@@ -533,7 +543,7 @@ class _FileBuilder:
             customer = attrs.evolve(customer, complaining=True)
         if self.chance(self.rates.duplicate_customer):
             self.duplicate(customer)
-        if self.cfg.histories and self.chance(0.03):
+        if self.cfg.histories and self.history_rng.random() < 0.03:
             self.hotline_case(customer)
         self.interactions.sort(key=lambda i: i.occurred_at)
         return CustomerFile(
@@ -590,7 +600,7 @@ class _FileBuilder:
             else _choice(rng, _choice(rng, t.CITIES).districts).code
         )
         seq = int(rng.random() * 500) * 2 + (1 if gender is Gender.MALE else 0)
-        body = f"{area}{birthday:%Y%m%d}{seq:03d}"
+        body = f"{area}{birthday.year:04d}{birthday.month:02d}{birthday.day:02d}{seq:03d}"
         return body + resident_id_check(body)
 
     def individual(self, created_at: datetime) -> Customer:
@@ -909,7 +919,7 @@ class _FileBuilder:
         self.plant(DefectKind.DUPLICATE_CUSTOMER, "customer", dup_id, reason, customer.id)
 
     def hotline_case(self, customer: Customer) -> None:
-        rng = self.rng
+        rng = self.history_rng
         day = self.cfg.today - timedelta(days=1 + int(rng.random() * 365))
         opened = self.gen._at(day, 9, 17, rng)
         kind = _choice(
@@ -955,7 +965,7 @@ class _History:
     ) -> None:
         self.fb = fb
         self.gen = fb.gen
-        self.rng = fb.rng
+        self.rng = fb.history_rng
         self.customer = customer
         self.vehicle = vehicle
         self.series = series
@@ -1029,7 +1039,7 @@ class _History:
             referred_by = CustomerId(f"{fb.dealer_id}-C{referrer:06d}")
         remarks = None
         if self.vehicle.is_test_drive:
-            if fb.chance(fb.rates.test_drive_unmarked):
+            if rng.random() < fb.rates.test_drive_unmarked:
                 fb.plant(DefectKind.TEST_DRIVE_UNMARKED, "vehicle", self.vehicle.id, "remarks")
             else:
                 remarks = "试乘试驾车"
@@ -1205,7 +1215,7 @@ class _History:
         reporter_phone: str | None
         if self.customer.is_company:
             reporter = self.gen._person_name(rng, Gender.MALE)
-            if fb.chance(fb.rates.reporter_company):
+            if rng.random() < fb.rates.reporter_company:
                 reporter = self.customer.name
                 planted = True
             else:
