@@ -552,6 +552,20 @@ class Series:
 
 
 @attrs.frozen(slots=True)
+class CallbackStep:
+    """A callback the dealer's standard calendar asks for, as the demo's history replays it:
+    ``rule_id`` is the calendar rule's id (so the planner sees the call as done), made
+    ``offset_days`` after the anchor, within ``window_days``, by ``role``; ``survey`` calls
+    ask the satisfaction questions."""
+
+    rule_id: str
+    offset_days: int
+    window_days: int
+    role: str
+    survey: bool = False
+
+
+@attrs.frozen(slots=True)
 class Brand:
     """A franchise: what a dealer sells, and the standard follow-up calendar it works by."""
 
@@ -559,6 +573,36 @@ class Brand:
     name: str
     oem: str  # the carmaker, for the dealer's name
     series: tuple[Series, ...]
+    after_delivery: tuple[CallbackStep, ...] = ()
+    after_repair: tuple[CallbackStep, ...] = ()
+
+
+_SC, _CR = "sales_consultant", "cr_representative"
+_AFTER = {
+    "svw": (
+        (
+            CallbackStep("svw.sales.call_day1", 1, 1, _SC),
+            CallbackStep("svw.sales.call_day3", 3, 1, _SC),
+            CallbackStep("svw.sales.call_day7", 7, 1, _SC),
+            CallbackStep("svw.cr.delivery_satisfaction", 7, 8, _CR, survey=True),
+        ),
+        (CallbackStep("svw.cr.service_satisfaction", 3, 5, _CR, survey=True),),
+    ),
+    "dfpeugeot": (
+        (
+            CallbackStep("dfp.delivery.thanks", 0, 1, _SC),
+            CallbackStep("dfp.accompany.day3", 3, 1, _SC),
+            CallbackStep("dfp.accompany.day7", 7, 3, _CR, survey=True),
+            CallbackStep("dfp.accompany.day14", 14, 2, _SC),
+            CallbackStep("dfp.accompany.day30", 30, 3, _CR),
+        ),
+        (CallbackStep("dfp.service.callback", 1, 2, _CR, survey=True),),
+    ),
+    "skoda": (
+        (CallbackStep("skoda.purchase.delivery_callback", 7, 7, _CR, survey=True),),
+        (CallbackStep("skoda.service.satisfaction", 3, 4, _CR, survey=True),),
+    ),
+}
 
 
 BRANDS: tuple[Brand, ...] = (
@@ -695,3 +739,8 @@ SURVEY_QUESTIONS = tuple(
     ["overall", "repair_quality", "timeliness", "staff_attitude", "explanation"]
 )
 CLUB_EVENTS = tuple(["自驾游", "亲子活动", "爱车讲堂", "公益植树", "新车品鉴会", "车主答谢会"])
+
+# The calendars' callbacks, attached to each brand (kept apart above for readability).
+BRANDS = tuple(
+    attrs.evolve(b, after_delivery=_AFTER[b.key][0], after_repair=_AFTER[b.key][1]) for b in BRANDS
+)

@@ -1067,15 +1067,18 @@ class _History:
                     sale_interaction_id=delivery.id,
                 )
             )
-        # The consultant's calls 1, 3 and 7 days after delivery (seed 000).
-        for days in (1, 3, 7):
-            day = delivered + timedelta(days=days)
-            if day < self.today and rng.random() < 0.85:
-                self.callback(day, staff, f"svw.sales_day_{days}", survey=False)
-        # CR satisfaction callback 7-14 days after delivery (seed 000).
-        day = delivered + timedelta(days=7 + int(rng.random() * 8))
-        if day < self.today and rng.random() < self.fb.cfg.callback_done_share:
-            self.callback(day, _choice(rng, self.crs).id, "svw.cr_sales_satisfaction", survey=True)
+        # The calls the dealer's calendar asks for after a delivery, most of them made.
+        for step in fb.dealer.brand.after_delivery:
+            self.follow(delivered, step)
+
+    def follow(self, anchor: date, step: t.CallbackStep) -> None:
+        """Make the calendar's callback ``step`` for ``anchor`` — or, now and then, forget."""
+        rng = self.rng
+        day = anchor + timedelta(days=step.offset_days + int(rng.random() * step.window_days))
+        if day >= self.today or rng.random() >= self.fb.cfg.callback_done_share:
+            return
+        staff = self.consultant.id if step.role == "sales_consultant" else _choice(rng, self.crs).id
+        self.callback(day, staff, step.rule_id, survey=step.survey)
 
     def callback(self, day: date, staff: StaffId, rule: str, *, survey: bool) -> None:
         rng = self.rng
@@ -1248,17 +1251,10 @@ class _History:
         )
         if planted:
             fb.plant(DefectKind.REPORTER_COMPANY, "interaction", order.id, "reporter_name")
-        # After-sales satisfaction callback 3-7 days after hand-back, not for taxis (seed 000).
-        cb_day = handed_back.date() + timedelta(days=3 + int(rng.random() * 5))
-        if (
-            consent
-            and self.vehicle.usage is not UsageNature.TAXI
-            and cb_day < self.today
-            and rng.random() < fb.cfg.callback_done_share
-        ):
-            self.callback(
-                cb_day, _choice(rng, self.crs).id, "svw.cr_service_satisfaction", survey=True
-            )
+        # After-sales callbacks: only with consent, never for taxis (seeds 000, 001).
+        if consent and self.vehicle.usage is not UsageNature.TAXI:
+            for step in fb.dealer.brand.after_repair:
+                self.follow(handed_back.date(), step)
         if self.member is not None and paid and handed_back.date() >= self.member.applied_on:
             self.earn(handed_back, int(amount) // 10, PointsSource.DEALER, order.id, amount)
 
