@@ -71,16 +71,6 @@ def _structure_str(value: Any, _: type) -> str:
     return value
 
 
-def _structure_enum(value: Any, cls: type[enum.StrEnum]) -> enum.StrEnum:
-    if isinstance(value, cls):
-        return value
-    try:
-        return cls(value)
-    except ValueError as exc:
-        allowed = ", ".join(member.value for member in cls)
-        raise ValidationError(f"{value!r} is not one of: {allowed}") from exc
-
-
 def _structure_decimal(value: Any, _: type) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, str | int | Decimal):
         raise ValidationError(f"expected a decimal string, got {type(value).__name__}")
@@ -100,9 +90,6 @@ def configure_converter(converter: cattrs.Converter) -> None:
     converter.register_structure_hook(date, _structure_date)
     converter.register_structure_hook(datetime, _structure_datetime)
     converter.register_structure_hook(str, _structure_str)
-    # a StrEnum is a str: without its own hook the str hook above would take any string
-    # ("bogus") as a CustomerType; singledispatch picks StrEnum first by MRO
-    converter.register_structure_hook(enum.StrEnum, _structure_enum)
     converter.register_unstructure_hook(Decimal, str)
     converter.register_structure_hook(Decimal, _structure_decimal)
     # StrEnum members are str subclasses; emit the plain value so json.dumps and other
