@@ -64,6 +64,7 @@ class Unit(enum.StrEnum):
     HOURS = "hours"
     DAYS = "days"
     WORKING_DAYS = "working days"
+    WORKING_HOURS = "working hours"
     MONTHS = "months"
 
 
@@ -74,6 +75,8 @@ _UNIT_WORDS = {
     "days": Unit.DAYS,
     "working day": Unit.WORKING_DAYS,
     "working days": Unit.WORKING_DAYS,
+    "working hour": Unit.WORKING_HOURS,
+    "working hours": Unit.WORKING_HOURS,
     "month": Unit.MONTHS,
     "months": Unit.MONTHS,
 }
@@ -83,10 +86,13 @@ _SPAN = re.compile(r"^\s*([+-]?\d+)\s+([a-z ]+?)\s*$")
 @attrs.frozen(slots=True, repr=False)
 class Span:
     """A signed length of time in one unit: ``"7 days"``, ``"-1 month"``,
-    ``"3 working days"``, ``"2 hours"``.
+    ``"3 working days"``, ``"2 hours"``, ``"4 working hours"``.
 
     Units are kept apart on purpose: "one month" after 31 January is not 30 days, and three
-    working days across the Spring Festival are not three days.
+    working days across the Spring Festival are not three days. Days, working days and
+    months count whole local days (a window "7 days" ends at the end of its last day);
+    hours and working hours count from the anchor's moment, working hours only inside
+    the dealer's business hours.
     """
 
     amount: int
@@ -268,6 +274,13 @@ def _check_rule(rule: Rule, source: str) -> None:
         raise fail("retry.max_attempts", "must be at least 1")
     if rule.retry.after.amount <= 0:
         raise fail("retry.after", "must be positive")
+    if rule.every is not None and rule.every.unit not in (Unit.DAYS, Unit.MONTHS):
+        raise fail("every", "repeat in days or months")
+    if rule.window.unit is Unit.WORKING_HOURS and rule.window.amount < 0:
+        raise fail("window", "a window cannot be negative")
+    negative = [o for o in rule.offsets if o.amount < 0 and o.unit is Unit.WORKING_HOURS]
+    if negative:
+        raise fail("offset", "working hours cannot be counted backwards")
     if Channel.INTERNAL in rule.channels and len(rule.channels) > 1:
         raise fail("channels", "an internal task cannot also contact the customer")
 

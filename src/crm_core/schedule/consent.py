@@ -6,7 +6,8 @@ so no other code path can call or text a customer who said no. In order:
 1. do-not-disturb (免打扰) and blacklist (黑名单) stop every contact task;
 2. a refused callback (拒绝回访) stops phone tasks for ``refusal_days``;
 3. channels the customer opted out of are removed; a task left without a channel stops;
-4. quiet hours: the start of a contact window is moved out of them;
+4. quiet hours (the dealer's :class:`~crm_core.schedule.working_time.WorkingTime`): the
+   start of a contact window is moved out of them;
 5. the contact cap: at most ``max_contacts`` contacts in ``per_days`` days. Tasks for the
    same person on the same day are merged into one call (the lower-priority ones say which
    call carries them); the lowest-priority calls beyond the cap are deferred to the day the
@@ -20,8 +21,8 @@ Internal tasks (entering a record, reporting to CR) reach no customer and pass u
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Iterable, Sequence
-from datetime import date, datetime, time, timedelta, tzinfo
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime, time, timedelta
 
 import attrs
 
@@ -30,6 +31,7 @@ from crm_core.domain.customer import Customer
 from crm_core.domain.interaction import Callback, CallbackOutcome, Interaction, InteractionKind
 from crm_core.domain.task import FollowUpTask, TaskStatus
 from crm_core.errors import ValidationError
+from crm_core.schedule.working_time import WorkingTime
 
 __all__ = ["ContactPolicy", "GateResult", "Skip", "SkipReason", "gate"]
 
@@ -55,36 +57,17 @@ class Skip:
 @attrs.frozen(slots=True)
 class ContactPolicy:
     """How often and when a customer may be contacted. Defaults are this library's choice
-    (the seeds give none): two contacts a week, quiet from 21:00 to 08:00, a refused
-    callback respected for a year (``None``: for ever)."""
+    (the seeds give none): two contacts a week, a refused callback respected for a year
+    (``None``: for ever). Quiet hours belong to the dealer's
+    :class:`~crm_core.schedule.working_time.WorkingTime`."""
 
     max_contacts: int = 2
     per_days: int = 7
     refusal_days: int | None = 365
-    quiet_start: time = time(21, 0)
-    quiet_end: time = time(8, 0)
 
     def __attrs_post_init__(self) -> None:
         if self.max_contacts < 1 or self.per_days < 1:
             raise ValidationError("the contact cap needs at least 1 contact in at least 1 day")
-
-    def is_quiet(self, moment: datetime) -> bool:
-        t = moment.timetz().replace(tzinfo=None)
-        if self.quiet_start <= self.quiet_end:
-            return self.quiet_start <= t < self.quiet_end
-        return t >= self.quiet_start or t < self.quiet_end
-
-    def next_contact_moment(self, moment: datetime) -> datetime:
-        """``moment`` itself, or the end of the quiet hours it falls in."""
-        if not self.is_quiet(moment):
-            return moment
-        end = moment.replace(
-            hour=self.quiet_end.hour,
-            minute=self.quiet_end.minute,
-            second=0,
-            microsecond=0,
-        )
-        return end if end > moment else end + timedelta(days=1)
 
 
 @attrs.frozen(slots=True)
@@ -129,13 +112,11 @@ def gate(
     policy: ContactPolicy,
     *,
     now: datetime,
-    tz: tzinfo,
-    start_of_day: Callable[[date], datetime],
+    working_time: WorkingTime,
 ) -> GateResult:
-    """Apply the customer's consent to ``tasks`` (all due on ``now``'s day).
-
-    ``start_of_day`` gives the first moment of a local day, where a deferred task starts.
-    """
+    """Apply the customer's consent to ``tasks`` (all due on ``now``'s day, in the
+    dealer's timezone, which ``working_time`` gives along with the quiet hours)."""
+    tz = working_time.zone
     passed: list[FollowUpTask] = []
     skipped: list[Skip] = []
     refused = _refused_at(history)
@@ -175,12 +156,14 @@ def gate(
                 )
             )
             continue
-        start = policy.next_contact_moment(task.due_from.astimezone(tz))
+        start = working_time.next_contact_moment(task.due_from)
         until = (
             task.due_until if task.due_until >= start else start + (task.due_until - task.due_from)
         )
         passed.append(attrs.evolve(task, channels=channels, due_from=start, due_until=until))
-    kept, deferred = _cap(passed, history, policy, now=now, start_of_day=start_of_day)
+    kept, deferred = _cap(
+        passed, history, policy, now=now.astimezone(tz), working_time=working_time
+    )
     return GateResult(tuple(kept), tuple(deferred), tuple(skipped))
 
 
@@ -190,7 +173,7 @@ def _cap(
     policy: ContactPolicy,
     *,
     now: datetime,
-    start_of_day: Callable[[date], datetime],
+    working_time: WorkingTime,
 ) -> tuple[list[FollowUpTask], list[FollowUpTask]]:
     internal = [t for t in tasks if Channel.INTERNAL in t.channels]
     contact = [t for t in tasks if Channel.INTERNAL not in t.channels]
@@ -221,7 +204,9 @@ def _cap(
             f"{len(past)} already; deferred to {free_on}"
         )
         for task in merged:
-            start = start_of_day(free_on)
+            start = working_time.next_contact_moment(
+                datetime.combine(free_on, time(0), tzinfo=working_time.zone)
+            )
             length = task.due_until - task.due_from
             deferred.append(
                 attrs.evolve(
