@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import enum
 import re
-import tomllib
 from collections.abc import Iterable, Mapping
 from importlib import resources
 from pathlib import Path
@@ -36,6 +35,8 @@ from crm_core.domain.dealer import StaffRole
 from crm_core.domain.serialization import make_converter, structure_record
 from crm_core.domain.vehicle import UsageNature
 from crm_core.errors import RecordValidationError, StandardsError, ValidationError
+from crm_core.schedule._standards import parse_toml
+from crm_core.schedule.festivals import FestivalKey
 
 __all__ = [
     "STANDARD_CALENDARS",
@@ -183,7 +184,7 @@ class Rule:
     focus: str | None = None
     retry: Retry = Retry()
     working_time: bool = True
-    holiday: str | None = None
+    holiday: FestivalKey | None = None
     unless: Unless | None = None
     stage: str | None = None
     source: str | None = None
@@ -304,10 +305,7 @@ def _structure_rule(converter: cattrs.Converter, raw: Any, source: str, index: i
 
 
 def _parse_toml(text: str, source: str) -> dict[str, Any]:
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise StandardsError(f"not valid TOML: {exc}", source=source) from exc
+    data = parse_toml(text, source=source)
     unknown = sorted(set(data) - _HEADER_KEYS)
     if unknown:
         raise StandardsError(f"unknown keys: {', '.join(unknown)}", source=source, field=unknown[0])

@@ -9,9 +9,9 @@ so no other code path can call or text a customer who said no. In order:
 4. quiet hours (the dealer's :class:`~crm_core.schedule.working_time.WorkingTime`): the
    start of a contact window is moved out of them;
 5. the contact cap: at most ``max_contacts`` contacts in ``per_days`` days. Tasks for the
-   same person on the same day are merged into one call (the lower-priority ones say which
-   call carries them); the lowest-priority calls beyond the cap are deferred to the day the
-   cap frees up.
+   same person and channel on the same day are merged into one contact (the lower-priority
+   ones say which carries them); the lowest-priority contacts beyond the cap are deferred
+   to the day the cap frees up.
 
 Nothing is dropped silently: a stopped task comes back as a :class:`Skip` with its reason,
 a deferred one as a task with status ``DEFERRED`` and the reason in ``status_reason``.
@@ -33,7 +33,7 @@ from crm_core.domain.task import FollowUpTask, TaskStatus
 from crm_core.errors import ValidationError
 from crm_core.schedule.working_time import WorkingTime
 
-__all__ = ["ContactPolicy", "GateResult", "Skip", "SkipReason", "gate"]
+__all__ = ["ContactPolicy", "GateResult", "Skip", "SkipReason", "gate", "screen"]
 
 
 class SkipReason(enum.StrEnum):
@@ -116,6 +116,24 @@ def gate(
 ) -> GateResult:
     """Apply the customer's consent to ``tasks`` (all due on ``now``'s day, in the
     dealer's timezone, which ``working_time`` gives along with the quiet hours)."""
+    passed, skipped = screen(customer, tasks, history, policy, now=now, working_time=working_time)
+    kept, deferred = _cap(
+        passed, history, policy, now=working_time.local(now), working_time=working_time
+    )
+    return GateResult(tuple(kept), tuple(deferred), tuple(skipped))
+
+
+def screen(
+    customer: Customer,
+    tasks: Sequence[FollowUpTask],
+    history: Sequence[Interaction],
+    policy: ContactPolicy,
+    *,
+    now: datetime,
+    working_time: WorkingTime,
+) -> tuple[list[FollowUpTask], list[Skip]]:
+    """Steps 1–4 of the gate (everything but the contact cap): which tasks may reach the
+    customer at all, with their channels and start moved as consent requires."""
     tz = working_time.zone
     passed: list[FollowUpTask] = []
     skipped: list[Skip] = []
@@ -161,10 +179,7 @@ def gate(
             task.due_until if task.due_until >= start else start + (task.due_until - task.due_from)
         )
         passed.append(attrs.evolve(task, channels=channels, due_from=start, due_until=until))
-    kept, deferred = _cap(
-        passed, history, policy, now=now.astimezone(tz), working_time=working_time
-    )
-    return GateResult(tuple(kept), tuple(deferred), tuple(skipped))
+    return passed, skipped
 
 
 def _cap(
@@ -179,11 +194,11 @@ def _cap(
     contact = [t for t in tasks if Channel.INTERNAL not in t.channels]
     if not contact:
         return internal, []
-    # one call per person: tasks of the same role and assignee are merged into the
-    # highest-priority one
-    calls: dict[tuple[str, str | None], list[FollowUpTask]] = {}
+    # one contact per person and channel: tasks of the same role, assignee and first
+    # channel are merged into the highest-priority one (one call covers both foci)
+    calls: dict[tuple[str, str | None, str], list[FollowUpTask]] = {}
     for task in sorted(contact, key=lambda t: (-t.priority, t.id)):
-        calls.setdefault((task.role.value, task.assignee_id), []).append(task)
+        calls.setdefault((task.role.value, task.assignee_id, task.channels[0]), []).append(task)
     ordered = sorted(calls.values(), key=lambda group: (-group[0].priority, group[0].id))
     since = now - timedelta(days=policy.per_days)
     past = _contacts(history, since, now)
