@@ -219,9 +219,12 @@ def _cap(
             f"{len(past)} already; deferred to {free_on}"
         )
         for task in merged:
-            start = working_time.next_contact_moment(
-                datetime.combine(free_on, time(0), tzinfo=working_time.zone)
-            )
+            midnight = datetime.combine(free_on, time(0), tzinfo=working_time.zone)
+            # a task planned in working time stays in working time
+            if working_time.is_working_time(task.due_from):
+                start = working_time.next_working_moment(midnight)
+            else:
+                start = working_time.next_contact_moment(midnight)
             length = task.due_until - task.due_from
             deferred.append(
                 attrs.evolve(

@@ -358,6 +358,17 @@ class _Planning:
         self.by_kind: dict[AnchorKind, list[Rule]] = defaultdict(list)
         for rule in ctx.calendar.rules:
             self.by_kind[rule.anchor].append(rule)
+        # festivals are the same for every customer: found once per run
+        self.festivals: list[tuple[Rule, _Anchor]] = []
+        for rule in self.by_kind.get(AnchorKind.HOLIDAY, ()):
+            assert rule.holiday is not None
+            for year in range(self.oldest.year, last_day.year + 2):
+                day = ctx.festivals.date_of(rule.holiday, year)
+                if windows.contains(AnchorKind.HOLIDAY, day):
+                    key = f"{rule.holiday.value}:{year}"
+                    self.festivals.append(
+                        (rule, _Anchor(AnchorKind.HOLIDAY, self.midnight(day), key))
+                    )
 
     # time helpers
     def midnight(self, day: date) -> datetime:
@@ -469,20 +480,14 @@ _TERMINAL = frozenset(
 _CLOSED = frozenset({TaskStatus.DONE, TaskStatus.CANCELLED})
 
 
-class _Customer:
-    """Planning one customer's facts."""
-
-    def __init__(self, run: _Planning, facts: CustomerFacts) -> None:
-        self.run = run
-        self.facts = facts
-        self.customer = facts.customer
-        self.history = _history(facts)
+class _CallbackIndex:
+    def __init__(self, facts: CustomerFacts, history: _History) -> None:
         self.status = {t.id: t.status for t in facts.tasks}
         self.by_task: dict[str, list[tuple[datetime, CallbackOutcome]]] = defaultdict(list)
         self.by_rule: dict[tuple[str, str | None], list[tuple[datetime, CallbackOutcome]]] = (
             defaultdict(list)
         )
-        for item in self.history.callbacks:
+        for item in history.callbacks:
             detail = item.detail
             if not isinstance(detail, Callback):
                 continue
@@ -492,6 +497,17 @@ class _Customer:
                 self.by_rule[(detail.rule_id, item.vehicle_id)].append(
                     (item.occurred_at, detail.outcome)
                 )
+
+
+class _Customer:
+    """Planning one customer's facts."""
+
+    def __init__(self, run: _Planning, facts: CustomerFacts) -> None:
+        self.run = run
+        self.facts = facts
+        self.customer = facts.customer
+        self.history = _history(facts)
+        self._callbacks: _CallbackIndex | None = None
         self.tasks: list[FollowUpTask] = []
         self.skipped: list[Skip] = []
 
@@ -616,13 +632,6 @@ class _Customer:
                     AnchorKind.COMPLAINT, item.occurred_at, item.id, vehicle, item.staff_id, item
                 )
 
-    def holiday_anchors(self, rule: Rule) -> Iterator[_Anchor]:
-        run = self.run
-        assert rule.holiday is not None
-        for year in range(run.oldest.year, run.last_day.year + 2):
-            day = run.ctx.festivals.date_of(rule.holiday, year)
-            yield _Anchor(AnchorKind.HOLIDAY, run.midnight(day), f"{rule.holiday.value}:{year}")
-
     def needs_all(self) -> bool:
         """A recent unanswered callback needs its old anchor re-read (for the retry)."""
         windows = self.run.windows
@@ -637,16 +646,18 @@ class _Customer:
         run = self.run
         zone = run.zone
         check = not self.needs_all()
+        contains = run.windows.contains
         for found in self.anchors():
-            anchor = found._replace(at=found.at.astimezone(zone))
-            if check and not run.windows.contains(anchor.kind, anchor.at.date()):
+            at = found.at
+            if at.tzinfo is not zone:
+                at = at.astimezone(zone)
+            if check and not contains(found.kind, at.date()):
                 continue
+            anchor = found if at is found.at else found._replace(at=at)
             for rule in run.by_kind.get(anchor.kind, ()):
                 self.apply(rule, anchor)
-        for rule in run.by_kind.get(AnchorKind.HOLIDAY, ()):
-            for anchor in self.holiday_anchors(rule):
-                if run.windows.contains(AnchorKind.HOLIDAY, anchor.at.date()):
-                    self.apply(rule, anchor)
+        for rule, anchor in run.festivals:
+            self.apply(rule, anchor)
 
     def applies(self, rule: Rule, anchor: _Anchor) -> bool:
         when = rule.applies_to
@@ -682,17 +693,25 @@ class _Customer:
             )
         return any(d.occurred_at > anchor.at for d in self.history.delivery.values())
 
+    @property
+    def callbacks(self) -> _CallbackIndex:
+        """Stored task states and callbacks by task and by rule, built on first use (most
+        customers on a day's agenda have nothing due and never need them)."""
+        if self._callbacks is None:
+            self._callbacks = _CallbackIndex(self.facts, self.history)
+        return self._callbacks
+
     def outcomes(
         self, rule: Rule, anchor: _Anchor, base: TaskId, start: datetime, retries: int
     ) -> _Outcomes:
+        index = self.callbacks
         ids = [base, *(TaskId(f"{base}.{n}") for n in range(2, retries + 2))]
-        if any(self.status.get(i) in _CLOSED for i in ids):
+        if any(index.status.get(i) in _CLOSED for i in ids):
             return _Outcomes(True, 0, None)
-        seen = [o for i in ids for o in self.by_task.get(i, ())]
+        seen = [o for i in ids for o in index.by_task.get(i, ())]
         vid = anchor.vehicle.id if anchor.vehicle else None
-        seen += [
-            o for o in self.by_rule.get((rule.id, vid), ()) if o[0] >= start - timedelta(days=1)
-        ]
+        since = start - timedelta(days=1)
+        seen += [o for o in index.by_rule.get((rule.id, vid), ()) if o[0] >= since]
         if any(outcome in _TERMINAL for _, outcome in seen):
             return _Outcomes(True, 0, None)
         failures = sorted(at for at, _ in seen)
