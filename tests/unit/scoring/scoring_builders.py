@@ -62,9 +62,7 @@ def inter(
     )
 
 
-def owner(
-    n: str, customer: str, vehicle: str, since: date, until: date | None = None
-) -> Ownership:
+def owner(n: str, customer: str, vehicle: str, since: date, until: date | None = None) -> Ownership:
     return Ownership(
         id=OwnershipId(n),
         dealer_id=D1,
