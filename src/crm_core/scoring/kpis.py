@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable, Iterator, Mapping
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 from types import MappingProxyType
 
@@ -249,7 +249,11 @@ def dealer_kpis(
     """
     cfg = config or KpiConfig()
     tz = period.tz
-    start, end = period.start, period.end
+    # bounds in the very tzinfo object the records are converted to: comparing two
+    # datetimes that share a tzinfo is a plain field comparison, while comparing across
+    # zones computes both UTC offsets each time, which dominated the run time
+    start = datetime.combine(period.first_day, time(), tz)
+    end = datetime.combine(period.end_day, time(), tz)
     first, last = period.first_day, period.last_day
     loss_start = start - timedelta(days=cfg.prospect_loss_days)
     dealers: dict[DealerId, _Dealer] = {}
@@ -294,7 +298,7 @@ def dealer_kpis(
             acc is None
             or t.attempt != 1
             or t.status is TaskStatus.CANCELLED
-            or not start <= t.due_from < end
+            or not start <= t.due_from.astimezone(tz) < end
         ):
             continue
         if t.anchor in cfg.sales_callback_anchors:
@@ -309,11 +313,15 @@ def dealer_kpis(
 
     visit_kinds = (InteractionKind.INBOUND_CALL, InteractionKind.VISIT)
     for i in interactions:
-        acc = state(i.dealer_id)
+        acc = dealers.get(i.dealer_id)
         if acc is None:
-            continue
+            if dealer_id is not None:
+                continue
+            acc = dealers[i.dealer_id] = _Dealer()
         kind = i.kind
         at = i.occurred_at
+        if at.tzinfo is not tz:
+            at = at.astimezone(tz)
         cid = i.customer_id
         if kind is InteractionKind.REPAIR_ORDER:
             if at >= end:
@@ -328,7 +336,7 @@ def dealer_kpis(
             if cid is not None:
                 packed = acc.owners.get(cid)
                 if packed is not None:
-                    day = at.astimezone(tz).toordinal()
+                    day = at.toordinal()
                     if day > packed >> _SHIFT:
                         acc.owners[cid] = packed & ~(-1 << _SHIFT) | day << _SHIFT
         elif kind is InteractionKind.CALLBACK:
@@ -340,7 +348,7 @@ def dealer_kpis(
             continue
         elif kind in visit_kinds or kind in _SHOWROOM_KINDS or kind is InteractionKind.ORDER:
             if cid is not None and at >= loss_start:
-                day = at.astimezone(tz).toordinal()
+                day = at.toordinal()
                 contact, order = acc.silence.get(cid, (0, 0))
                 if kind is InteractionKind.ORDER:
                     order = max(order, day)
@@ -369,7 +377,7 @@ def dealer_kpis(
             detail = i.detail
             if cid is not None and at >= loss_start:
                 contact, order = acc.silence.get(cid, (0, 0))
-                acc.silence[cid] = (contact, max(order, at.astimezone(tz).toordinal()))
+                acc.silence[cid] = (contact, max(order, at.toordinal()))
             if at < start or (isinstance(detail, Sale) and detail.is_virtual):
                 continue
             acc.deliveries += 1
@@ -389,7 +397,7 @@ def dealer_kpis(
 
     for e in points:
         acc = state(e.dealer_id)
-        if acc is None or e.kind is PointsKind.EXPIRE or not start <= e.at < end:
+        if acc is None or e.kind is PointsKind.EXPIRE or not start <= e.at.astimezone(tz) < end:
             continue
         if e.from_event and 0 < e.points < cfg.event_points_min:
             continue
@@ -424,7 +432,7 @@ def dealer_kpis(
 
     for s in surveys:
         acc = state(s.dealer_id)
-        if acc is None or not start <= s.answered_at < end:
+        if acc is None or not start <= s.answered_at.astimezone(tz) < end:
             continue
         tally = acc.sat[s.kind]
         tally[0] += 1
