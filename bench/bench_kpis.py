@@ -338,7 +338,7 @@ def run(args: argparse.Namespace) -> None:
     )
     if args.baseline:
         clock = Clock()
-        for name, items in streams(args, clock).items():
+        for items in streams(args, clock).values():
             for _ in items:
                 pass
         callbacks = interactions(
