@@ -144,7 +144,7 @@ def looks_like_company(value: str, policy: NamePolicy = DEFAULT_POLICY) -> bool:
 
 def _title_violation(text: str, has_cjk: bool, field: str, policy: NamePolicy) -> Violation | None:
     if has_cjk:
-        bare = "".join(text.split())
+        bare = "".join(c for c in text if c.isalpha())  # 王先生2 too
         for title in policy.titles:
             if bare.endswith(title):
                 return Violation(
