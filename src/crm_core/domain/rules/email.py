@@ -22,7 +22,13 @@ from types import MappingProxyType
 
 import attrs
 
-from crm_core.domain.rules._support import nfkc, not_text, raise_first_error, require_text
+from crm_core.domain.rules._support import (
+    fixed_point,
+    nfkc,
+    not_text,
+    raise_first_error,
+    require_text,
+)
 from crm_core.domain.rules.violation import Severity, Violation
 from crm_core.errors import InvalidFormat, InvalidLength, ValidationError
 
@@ -82,7 +88,7 @@ DEFAULT_POLICY = EmailPolicy()
 
 def compact(value: str) -> str:
     """Outer spaces removed and full-width characters (＠) to ASCII; case is kept."""
-    return nfkc(require_text(value, "an e-mail address")).strip()
+    return fixed_point(lambda text: nfkc(text).strip(), require_text(value, "an e-mail address"))
 
 
 def check(
