@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from crm_core import Gender
@@ -264,6 +264,7 @@ def test_misspelt_provider_is_a_warning() -> None:
     assert email.check("wang@qq.con", policy=email.EmailPolicy(domain_typos={})) == ()
 
 
+@settings(max_examples=30)  # st.emails() is slow to generate
 @given(st.emails())
 def test_generated_addresses_validate(value: str) -> None:
     assert not any(v.is_error for v in email.check(value))
