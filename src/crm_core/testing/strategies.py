@@ -67,6 +67,8 @@ from crm_core.domain.membership import (
     Tier,
 )
 from crm_core.domain.message import MessageStatus, OutboxMessage
+from crm_core.domain.rules import id_card, plate, uscc, vin
+from crm_core.domain.rules._cn_tables import AREA_CODES, DIVISION_CODES, MOBILE_PREFIXES
 from crm_core.domain.task import FollowUpTask, TaskStatus
 from crm_core.domain.vehicle import Ownership, UsageNature, Vehicle, VehicleClass
 
@@ -85,17 +87,22 @@ __all__ = [
     "follow_up_tasks",
     "identifiers",
     "interactions",
+    "landlines",
     "mobiles",
     "money",
     "outbox_messages",
     "ownerships",
+    "plates",
     "points_entries",
     "referrals",
     "repair_orders",
+    "resident_ids",
     "sales",
     "staff",
     "texts",
+    "usccs",
     "vehicles",
+    "vins",
 ]
 
 T = TypeVar("T")
@@ -114,6 +121,7 @@ _MAX_DT = datetime(2099, 12, 31)  # noqa: DTZ001
 _SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐欧阳司马诸葛"
 _GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华建国志红"
 _ID_ALPHABET = string.ascii_letters + string.digits + "-_:."
+_COUNTY_CODES = sorted(code for code in DIVISION_CODES if not code.endswith("00"))
 
 
 def aware_datetimes() -> st.SearchStrategy[datetime]:
@@ -158,11 +166,86 @@ def money() -> st.SearchStrategy[Decimal]:
 
 
 def mobiles() -> st.SearchStrategy[str]:
+    """Valid mainland mobile numbers from every allocated block (11 digits)."""
     return st.builds(
-        lambda prefix, rest: prefix + rest,
-        st.sampled_from(["130", "135", "138", "139", "150", "158", "177", "186", "199"]),
+        lambda prefix, rest: prefix + rest[: 11 - len(prefix)],
+        st.sampled_from(sorted(MOBILE_PREFIXES)),
         st.text(alphabet=string.digits, min_size=8, max_size=8),
     )
+
+
+def landlines() -> st.SearchStrategy[str]:
+    """Valid landline numbers with area code, in compact form (``02162345678``)."""
+
+    @st.composite
+    def build(draw: st.DrawFn) -> str:
+        area = draw(st.sampled_from(sorted(AREA_CODES)))
+        length = draw(st.sampled_from(AREA_CODES[area]))
+        first = draw(st.sampled_from("2345678"))
+        rest = draw(st.text(alphabet=string.digits, min_size=length - 1, max_size=length - 1))
+        return area + first + rest
+
+    return build()
+
+
+@st.composite
+def vins(draw: st.DrawFn, wmi: str | None = None) -> str:
+    """17-character VINs with a correct check digit (any region)."""
+    body = draw(st.text(alphabet=vin.ALPHABET, min_size=17, max_size=17))
+    if wmi is not None:
+        body = wmi + body[len(wmi) :]
+    return body[:8] + vin.calc_check_digit(body) + body[9:]
+
+
+@st.composite
+def resident_ids(draw: st.DrawFn) -> str:
+    """GB 11643 numbers with a listed division code, a real birth date and a correct
+    check character."""
+    area = draw(st.sampled_from(_COUNTY_CODES))
+    born = draw(st.dates(min_value=date(1920, 1, 1), max_value=date(2015, 12, 31)))
+    sequence = draw(st.integers(min_value=0, max_value=999))
+    first17 = f"{area}{born:%Y%m%d}{sequence:03d}"
+    return first17 + id_card.calc_check_digit(first17)
+
+
+@st.composite
+def usccs(draw: st.DrawFn) -> str:
+    """GB 32100 codes with a correct check character."""
+    authority = draw(st.sampled_from("1589Y"))
+    kind = draw(st.sampled_from("123"))
+    area = draw(st.sampled_from(_COUNTY_CODES))
+    org = draw(st.text(alphabet=uscc.ALPHABET, min_size=9, max_size=9))
+    first17 = authority + kind + area + org
+    return first17 + uscc.calc_check_digit(first17)
+
+
+_PLATE_LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ"
+_SERIAL = _PLATE_LETTERS + string.digits
+
+
+@st.composite
+def plates(draw: st.DrawFn) -> str:
+    """Plates in every GA 36-2018 form: ordinary, new energy, special suffixes."""
+    province = draw(st.sampled_from(plate.PROVINCES))
+    office = draw(st.sampled_from(_PLATE_LETTERS))
+    digits = st.text(alphabet=string.digits, min_size=4, max_size=4)
+    form = draw(st.sampled_from(["ordinary", "nev_small", "nev_large", "special", "hk"]))
+    if form == "ordinary":
+        return province + office + draw(st.text(alphabet=_SERIAL, min_size=5, max_size=5))
+    if form == "nev_small":
+        return (
+            province
+            + office
+            + draw(st.sampled_from("DF"))
+            + draw(st.sampled_from(_SERIAL))
+            + draw(digits)
+        )
+    if form == "nev_large":
+        five = draw(st.text(alphabet=string.digits, min_size=5, max_size=5))
+        return province + office + five + draw(st.sampled_from("DF"))
+    if form == "special":
+        return province + office + draw(digits) + draw(st.sampled_from("学警挂领"))
+    return "粤Z" + draw(digits) + draw(st.sampled_from("港澳"))
 
 
 def _optional(strategy: st.SearchStrategy[T]) -> st.SearchStrategy[T | None]:
@@ -212,19 +295,19 @@ def customers() -> st.SearchStrategy[Customer]:
         category=optional_text,
         mobile=_optional(mobiles()),
         office_phone=_optional(st.from_regex(r"\A0[1-9][0-9]{1,2}-[2-8][0-9]{6,7}\Z")),
-        home_phone=optional_text,
+        home_phone=_optional(landlines()),
         company_address=optional_text,
         home_address=optional_text,
         postcode=_optional(st.from_regex(r"\A[1-8][0-9]{5}\Z")),
         id_type=_optional(st.sampled_from(IdDocumentType)),
-        id_number=optional_text,
+        id_number=_optional(resident_ids()),
         industry=optional_text,
         occupation=optional_text,
         email=_optional(st.emails()),
         birthday=_optional(dates()),
         preferences=optional_text,
         characteristics=optional_text,
-        uscc=optional_text,
+        uscc=_optional(usccs()),
         contact_person=_optional(chinese_names()),
         do_not_disturb=st.booleans(),
         complaining=st.booleans(),
@@ -244,12 +327,12 @@ def vehicles() -> st.SearchStrategy[Vehicle]:
         Vehicle,
         id=identifiers().map(VehicleId),
         dealer_id=identifiers().map(DealerId),
-        vin=st.text(alphabet="0123456789ABCDEFGHJKLMNPRSTUVWXYZ", min_size=17, max_size=17),
+        vin=vins(),
         brand=optional_text,
         series=optional_text,
         model=optional_text,
         colour=optional_text,
-        plate=optional_text,
+        plate=_optional(plates() | texts(max_size=10)),
         usage=st.sampled_from(UsageNature),
         vehicle_class=st.sampled_from(VehicleClass),
         first_registration=_optional(dates()),

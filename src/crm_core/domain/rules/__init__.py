@@ -24,10 +24,27 @@ from crm_core.domain.rules.checks import (
     check_sale_report,
     check_vehicle,
 )
+from crm_core.domain.rules.completeness import (
+    DEFAULT_COMPLETENESS,
+    CompletenessLine,
+    CompletenessMetric,
+    CompletenessPolicy,
+    CompletenessReport,
+    CompletenessTarget,
+    completeness,
+    repair_order_completeness,
+    sale_report_completeness,
+)
 from crm_core.domain.rules.violation import IdentifierStandard, Severity, Violation
 
 __all__ = [
+    "DEFAULT_COMPLETENESS",
     "DEFAULT_RULE_POLICY",
+    "CompletenessLine",
+    "CompletenessMetric",
+    "CompletenessPolicy",
+    "CompletenessReport",
+    "CompletenessTarget",
     "IdentifierStandard",
     "RepairReport",
     "RulePolicy",
@@ -40,11 +57,14 @@ __all__ = [
     "check_repair_order",
     "check_sale_report",
     "check_vehicle",
+    "completeness",
     "email",
     "id_card",
     "person_name",
     "phone",
     "plate",
+    "repair_order_completeness",
+    "sale_report_completeness",
     "uscc",
     "vin",
 ]

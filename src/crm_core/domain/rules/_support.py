@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 from crm_core.domain.rules.violation import Severity, Violation
 from crm_core.errors import InvalidFormat, ValidationError
@@ -36,3 +37,32 @@ def nfkc(value: str) -> str:
     """Full-width letters and digits (Ａ１２３) to their ASCII forms, as Chinese input
     methods produce them; skipped for pure-ASCII text, the common case."""
     return value if value.isascii() else unicodedata.normalize("NFKC", value)
+
+
+def fold(value: str) -> str:
+    """Upper-cased NFKC: the form identifiers are compared in. Normalised again after
+    upper-casing, which can decompose (``'ǰ'.upper()``), so that folding is idempotent."""
+    if value.isascii():
+        return value.upper()
+    return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", value).upper())
+
+
+def fixed_point(step: Callable[[str], str], value: str) -> str:
+    """Apply ``step`` until nothing changes, so that ``compact`` is idempotent.
+
+    Dropping a separator can leave a combining mark next to a new base letter, which
+    NFKC then composes, so one round is not always enough (hypothesis found
+    ``'A-\u0301'``). Two rounds suffice in practice; the bound keeps junk cheap.
+    """
+    text = step(value)
+    for _ in range(4):
+        again = step(text)
+        if again == text:
+            break
+        text = again
+    return text
+
+
+def canonical(value: str, separators: re.Pattern[str]) -> str:
+    """Folded (:func:`fold`) with every separator removed."""
+    return fixed_point(lambda text: separators.sub("", fold(text)), value)

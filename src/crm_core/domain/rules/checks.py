@@ -460,7 +460,7 @@ def check_sale_report(
             Violation(
                 "USAGE_MISMATCH",
                 "vehicle.usage",
-                f"usage nature {vehicle.usage} does not fit a {customer.type} customer",
+                f"usage nature {vehicle.usage} does not fit customer type {customer.type}",
             )
         )
     remarks = detail.remarks if detail is not None and isinstance(detail.remarks, str) else ""

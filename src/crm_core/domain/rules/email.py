@@ -22,7 +22,13 @@ from types import MappingProxyType
 
 import attrs
 
-from crm_core.domain.rules._support import nfkc, not_text, raise_first_error, require_text
+from crm_core.domain.rules._support import (
+    fixed_point,
+    nfkc,
+    not_text,
+    raise_first_error,
+    require_text,
+)
 from crm_core.domain.rules.violation import Severity, Violation
 from crm_core.errors import InvalidFormat, InvalidLength, ValidationError
 
@@ -39,7 +45,7 @@ __all__ = [
 _ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
 _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
 _ADDRESS = re.compile(
-    rf"(?P<local>{_ATOM}(?:\.{_ATOM})*)@(?P<domain>(?:{_LABEL}\.)+(?:[A-Za-z]{{2,63}}|xn--[A-Za-z0-9-]{{1,59}}))"
+    rf"(?P<local>{_ATOM}(?:\.{_ATOM})*)@(?P<domain>(?:{_LABEL}\.)+(?:[A-Za-z]{{2,63}}|[Xx][Nn]--[A-Za-z0-9-]{{1,59}}))"
 )
 _ERRORS: Mapping[str, type[ValidationError]] = {
     "EMAIL_MISSING": InvalidLength,
@@ -82,7 +88,7 @@ DEFAULT_POLICY = EmailPolicy()
 
 def compact(value: str) -> str:
     """Outer spaces removed and full-width characters (＠) to ASCII; case is kept."""
-    return nfkc(require_text(value, "an e-mail address")).strip()
+    return fixed_point(lambda text: nfkc(text).strip(), require_text(value, "an e-mail address"))
 
 
 def check(

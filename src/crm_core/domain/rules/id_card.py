@@ -30,7 +30,7 @@ import attrs
 
 from crm_core.domain.customer import Gender
 from crm_core.domain.rules._cn_tables import DIVISION_CODES
-from crm_core.domain.rules._support import nfkc, not_text, raise_first_error, require_text
+from crm_core.domain.rules._support import canonical, not_text, raise_first_error, require_text
 from crm_core.domain.rules.violation import Severity, Violation
 from crm_core.errors import (
     InvalidChecksum,
@@ -89,7 +89,7 @@ DEFAULT_POLICY = IdCardPolicy()
 
 def compact(value: str) -> str:
     """Spaces and hyphens removed, ``x`` upper-cased, full-width digits to ASCII."""
-    return _STRIP.sub("", nfkc(require_text(value, "an ID number"))).upper()
+    return canonical(require_text(value, "an ID number"), _STRIP)
 
 
 def calc_check_digit(number: str) -> str:

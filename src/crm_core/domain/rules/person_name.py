@@ -29,7 +29,13 @@ from collections.abc import Mapping
 
 import attrs
 
-from crm_core.domain.rules._support import nfkc, not_text, raise_first_error, require_text
+from crm_core.domain.rules._support import (
+    fixed_point,
+    nfkc,
+    not_text,
+    raise_first_error,
+    require_text,
+)
 from crm_core.domain.rules.violation import Severity, Violation
 from crm_core.errors import InvalidComponent, InvalidFormat, InvalidLength, ValidationError
 
@@ -127,7 +133,11 @@ DEFAULT_POLICY = NamePolicy()
 def compact(value: str) -> str:
     """Full-width to ASCII, outer spaces removed; a Chinese name loses inner spaces too,
     a Latin one keeps single spaces between its parts."""
-    text = nfkc(require_text(value, "a name")).strip()
+    return fixed_point(_compact_once, require_text(value, "a name"))
+
+
+def _compact_once(value: str) -> str:
+    text = nfkc(value).strip()
     if _CJK_CHAR.search(text):
         return "".join(text.split())
     return " ".join(text.split())
@@ -144,7 +154,7 @@ def looks_like_company(value: str, policy: NamePolicy = DEFAULT_POLICY) -> bool:
 
 def _title_violation(text: str, has_cjk: bool, field: str, policy: NamePolicy) -> Violation | None:
     if has_cjk:
-        bare = "".join(text.split())
+        bare = "".join(c for c in text if c.isalpha())  # 王先生2 too
         for title in policy.titles:
             if bare.endswith(title):
                 return Violation(

@@ -35,7 +35,13 @@ from collections.abc import Mapping
 import attrs
 
 from crm_core.domain.rules._cn_tables import AREA_CODES, MOBILE_PREFIXES
-from crm_core.domain.rules._support import nfkc, not_text, raise_first_error, require_text
+from crm_core.domain.rules._support import (
+    canonical,
+    nfkc,
+    not_text,
+    raise_first_error,
+    require_text,
+)
 from crm_core.domain.rules.violation import Violation
 from crm_core.errors import InvalidComponent, InvalidFormat, InvalidLength, ValidationError
 
@@ -98,14 +104,20 @@ class PhonePolicy:
 DEFAULT_POLICY = PhonePolicy()
 
 
+def _without_trunk_zero(after_country_code: str) -> bool:
+    """After +86 a landline drops its trunk 0: 21… (Shanghai), 10… (Beijing; no mobile
+    block starts with 10)."""
+    return after_country_code[:1] in "23456789" or after_country_code.startswith("10")
+
+
 def compact(value: str) -> str:
     """The national number in digits: separators and the country code +86 / 0086
     removed, a landline keeps its trunk 0 (``'02162345678'``)."""
-    text = _STRIP.sub("", nfkc(require_text(value, "a phone number")))
+    text = canonical(require_text(value, "a phone number"), _STRIP)
     country = _COUNTRY.match(text)
     if country:
         text = text[country.end() :]
-        if text[:1] in "23456789":  # +86 21 6234 5678: the area code without its 0
+        if _without_trunk_zero(text):  # +86 21 6234 5678: the area code without its 0
             text = "0" + text
     elif len(text) == 13 and text.startswith("861"):
         text = text[2:]  # 8613812345678 keyed without the plus
@@ -165,8 +177,10 @@ def _local_violations(
 
 def _separator_in_area_code(raw: str, area: str) -> bool:
     """True when a separator splits the area code (``0-21…``, ``02-1…``, ``(02)1…``)."""
-    text = _COUNTRY.sub("", nfkc(raw.strip()), count=1).lstrip(_SEPARATORS)
-    if text[:1] in "23456789":  # +86-21-…: the area code was keyed without its 0
+    text = nfkc(raw.strip())
+    country = _COUNTRY.match(text)
+    text = (text[country.end() :] if country else text).lstrip(_SEPARATORS)
+    if _without_trunk_zero(text):  # +86-21-…: the area code was keyed without its 0
         area = area[1:]
     seen = 0
     for char in text:

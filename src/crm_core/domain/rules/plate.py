@@ -31,7 +31,7 @@ from collections.abc import Mapping
 
 import attrs
 
-from crm_core.domain.rules._support import nfkc, not_text, raise_first_error, require_text
+from crm_core.domain.rules._support import canonical, not_text, raise_first_error, require_text
 from crm_core.domain.rules.violation import Severity, Violation
 from crm_core.errors import InvalidComponent, InvalidFormat, InvalidLength, ValidationError
 
@@ -111,7 +111,7 @@ DEFAULT_POLICY = PlatePolicy()
 
 def compact(value: str, policy: PlatePolicy = DEFAULT_POLICY) -> str:
     """Remove spaces and joining symbols, upper-case, full-width letters to ASCII."""
-    return policy._strip.sub("", nfkc(require_text(value, "a plate"))).upper()
+    return canonical(require_text(value, "a plate"), policy._strip)
 
 
 def check(
@@ -142,7 +142,7 @@ def check(
                 "contains a space or joining symbol; key the plate as 沪A12345",
             )
         )
-    plate = policy._strip.sub("", nfkc(stripped)).upper()
+    plate = canonical(stripped, policy._strip)
     if plate != policy._strip.sub("", stripped):
         found.append(
             Violation(

@@ -26,7 +26,7 @@ from collections.abc import Mapping
 
 import attrs
 
-from crm_core.domain.rules._support import nfkc, not_text, raise_first_error, require_text
+from crm_core.domain.rules._support import canonical, not_text, raise_first_error, require_text
 from crm_core.domain.rules.violation import Severity, Violation
 from crm_core.errors import (
     InvalidChecksum,
@@ -74,7 +74,7 @@ DEFAULT_POLICY = UsccPolicy()
 
 
 def compact(value: str) -> str:
-    return _STRIP.sub("", nfkc(require_text(value, "a USCC"))).upper()
+    return canonical(require_text(value, "a USCC"), _STRIP)
 
 
 def calc_check_digit(code: str) -> str:

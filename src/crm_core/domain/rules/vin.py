@@ -38,7 +38,7 @@ from types import MappingProxyType
 
 import attrs
 
-from crm_core.domain.rules._support import nfkc, not_text, raise_first_error, require_text
+from crm_core.domain.rules._support import canonical, not_text, raise_first_error, require_text
 from crm_core.domain.rules.violation import Severity, Violation
 from crm_core.errors import InvalidChecksum, InvalidFormat, InvalidLength, ValidationError
 
@@ -128,7 +128,7 @@ DEFAULT_POLICY = VinPolicy()
 
 def compact(value: str) -> str:
     """Remove spaces and hyphens, upper-case, full-width to ASCII."""
-    return _SEPARATORS.sub("", nfkc(require_text(value, "a VIN"))).upper()
+    return canonical(require_text(value, "a VIN"), _SEPARATORS)
 
 
 def calc_check_digit(vin: str) -> str:
@@ -148,7 +148,7 @@ def check(
     if _CLEAN_VIN.fullmatch(value) and value[8] == calc_check_digit(value):
         return ()
     found: list[Violation] = []
-    vin = _SEPARATORS.sub("", nfkc(value)).upper()
+    vin = canonical(value, _SEPARATORS)
     if not vin:
         return (Violation("VIN_MISSING", field, "no VIN"),)
     if vin != value:
