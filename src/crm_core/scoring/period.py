@@ -22,7 +22,7 @@ import attrs
 
 from crm_core.errors import ValidationError
 
-__all__ = ["Period", "PeriodKind", "local_day", "zone"]
+__all__ = ["Period", "PeriodKind", "zone"]
 
 
 class PeriodKind(enum.StrEnum):
@@ -41,11 +41,6 @@ def zone(key: str) -> ZoneInfo:
         return ZoneInfo(key)
     except (ZoneInfoNotFoundError, ValueError) as exc:
         raise ValidationError(f"unknown timezone {key!r}", field="timezone") from exc
-
-
-def local_day(moment: datetime, tz: ZoneInfo) -> date:
-    """The dealer-local calendar day of an aware ``moment``."""
-    return moment.astimezone(tz).date()
 
 
 def _index(instance: Any, attribute: attrs.Attribute[Any], value: int) -> None:

@@ -129,7 +129,7 @@ op = st.tuples(
 )
 
 
-@settings(max_examples=150)
+@settings(max_examples=100)
 @given(st.lists(op, max_size=40))
 def test_balance_never_negative_and_debits_take_oldest_first(ops: list[tuple]) -> None:  # type: ignore[type-arg]
     ledger = PointsLedger("M1")
