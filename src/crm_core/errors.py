@@ -19,6 +19,7 @@ __all__ = [
     "ConflictError",
     "CrmCoreError",
     "DuplicateError",
+    "InsufficientPointsError",
     "InvalidChecksum",
     "InvalidComponent",
     "InvalidFormat",
@@ -185,3 +186,20 @@ class UnknownFestivalYearError(ScheduleError, LookupError):
         self.festival = festival
         self.year = year
         super().__init__(f"no date for {festival} in {year}: the lunar table does not cover it")
+
+
+class InsufficientPointsError(ValidationError):
+    """A redemption, expiry or negative adjustment asks for more points than the member
+    holds in that pot. The ledger refuses it whole: a balance never goes negative, and a
+    redemption is never half-applied.
+    """
+
+    def __init__(self, *, member_id: str, source: str, requested: int, available: int) -> None:
+        self.member_id = member_id
+        self.source = source
+        self.requested = requested
+        self.available = available
+        super().__init__(
+            f"member {member_id} asks for {requested} {source} points but holds {available}",
+            field="points",
+        )

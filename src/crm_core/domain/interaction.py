@@ -89,6 +89,7 @@ class Sale:
     referred_by: CustomerId | None = None  # recorded referral relation (seed 002)
     is_virtual: bool = False  # "virtual" deliveries do not count in KPIs (seed 002)
     remarks: str | None = None  # sale report remarks; a test-drive car says 试乘试驾车
+    ceremony: bool = False  # a delivery ceremony was held (新车交付仪式, seed 000 KPI)
 
 
 @attrs.frozen(slots=True)
@@ -110,6 +111,7 @@ class RepairOrder:
     callback_consent: bool = True
     preferred_callback_time: str | None = None  # e.g. "weekday evenings", "09:00-11:00"
     callback_phone: str | None = attrs.field(default=None, repr=mask_phone)
+    by_appointment: bool = False  # booked in advance (预约维修/保养, seed 000 KPI)
 
 
 @attrs.frozen(slots=True)

@@ -69,6 +69,7 @@ class PointsEntry:
     expires_on: date | None = None
     spend: Decimal | None = None
     reference: str | None = None  # the repair order, event or redemption it belongs to
+    from_event: bool = False  # points a club event awarded (seed 002: < 100 do not count)
     version: int = attrs.field(default=0, validator=non_negative)
     updated_at: datetime | None = attrs.field(default=None, validator=aware)
 

@@ -1,0 +1,174 @@
+"""``crm-core check FILE.csv``: validate a DMS export before it is imported.
+
+Prints each violation with its row number, rule code and message; exits 1 when any
+error-level violation is found, so a script can gate an import on it.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Iterator
+from datetime import date
+from typing import Any
+
+from crm_core.adapters.csv_import import (
+    CsvFormatError,
+    HeaderMapping,
+    ParsedRow,
+    RecordKind,
+    Row,
+    known_columns,
+    parse_row,
+    read_rows,
+)
+from crm_core.cli._common import EXIT_OK, EXIT_VIOLATIONS, UsageError, existing_file, now
+from crm_core.cli._ui import Ui
+from crm_core.domain.customer import Customer
+from crm_core.domain.rules import (
+    SaleReport,
+    Severity,
+    StaffPhones,
+    Violation,
+    check_customer,
+    check_repair_order,
+    check_sale_report,
+    check_vehicle,
+)
+from crm_core.domain.vehicle import Vehicle
+
+__all__ = ["register"]
+
+
+def register(commands: Any, common: argparse.ArgumentParser) -> None:
+    p = commands.add_parser(
+        "check",
+        parents=[common],
+        help="validate a DMS export (CSV) and print every violation",
+        description=__doc__,
+    )
+    p.add_argument("file", type=existing_file, metavar="FILE.csv")
+    p.add_argument(
+        "--kind",
+        choices=[k.value for k in RecordKind],
+        help="what each row is (guessed from the headers when left out)",
+    )
+    p.add_argument(
+        "--columns",
+        type=existing_file,
+        metavar="MAPPING",
+        help='TOML or JSON: header = field, e.g. "联系手机" = "customer.mobile"',
+    )
+    p.add_argument("--encoding", help="the file's encoding (default: UTF-8, else GB18030)")
+    p.add_argument(
+        "--staff-phones",
+        metavar="PHONES",
+        default="",
+        help="comma-separated staff numbers, so customers filed under them are caught",
+    )
+    p.set_defaults(handler=run)
+
+
+def _guess_kind(headers: list[str], mapping: HeaderMapping) -> RecordKind:
+    fields = {mapping.field(h) or "" for h in headers}
+    if any(f.startswith("repair.") for f in fields):
+        return RecordKind.REPAIRS
+    has_vehicle = any(f.startswith("vehicle.") for f in fields)
+    has_customer = any(f.startswith("customer.") for f in fields)
+    if any(f.startswith("sale.") for f in fields) or (has_vehicle and has_customer):
+        return RecordKind.SALES
+    return RecordKind.VEHICLES if has_vehicle else RecordKind.CUSTOMERS
+
+
+def _check(parsed: ParsedRow, staff: StaffPhones, today: date) -> tuple[Violation, ...]:
+    record = parsed.record
+    if isinstance(record, Customer):
+        return check_customer(record, staff=staff, today=today)
+    if isinstance(record, Vehicle):
+        return check_vehicle(record)
+    if isinstance(record, SaleReport):
+        return check_sale_report(record, staff=staff, today=today)
+    return check_repair_order(record, staff=staff, today=today)
+
+
+def _rows(path: Any, encoding: str | None) -> Iterator[Row]:
+    with path.open("rb") as handle:
+        yield from read_rows(handle, encoding=encoding)
+
+
+def run(args: argparse.Namespace, ui: Ui) -> int:
+    mapping = HeaderMapping.load(args.columns) if args.columns else HeaderMapping.default()
+    staff = StaffPhones.of(p for p in args.staff_phones.split(",") if p.strip())
+    today = now().date()
+    rows = _rows(args.file, args.encoding)
+    try:
+        first = next(rows, None)
+    except CsvFormatError as exc:
+        raise UsageError(f"{args.file}: {exc}") from exc
+    if first is None:
+        raise UsageError(f"{args.file}: no data rows")
+    headers = list(first.cells)
+    if not known_columns(headers, mapping):
+        raise UsageError(
+            f"{args.file}: none of the headers is a known field ({', '.join(headers[:5])}); "
+            "map them with --columns"
+        )
+    kind = RecordKind(args.kind) if args.kind else _guess_kind(headers, mapping)
+    findings: list[dict[str, Any]] = []
+    count = 0
+    with ui.progress(ui.t("checking"), None) as bar:
+        try:
+            for row in _chain(first, rows):
+                count += 1
+                parsed = parse_row(kind, row, mapping)
+                for v in (*parsed.problems, *_check(parsed, staff, today)):
+                    findings.append(
+                        {
+                            "row": row.number,
+                            "code": v.code,
+                            "field": v.field,
+                            "severity": v.severity.value,
+                            "message": v.message,
+                        }
+                    )
+                bar.advance()
+        except CsvFormatError as exc:
+            raise UsageError(f"{args.file}: {exc}") from exc
+    errors = sum(f["severity"] == Severity.ERROR.value for f in findings)
+    result = {
+        "file": str(args.file),
+        "kind": kind.value,
+        "rows": count,
+        "errors": errors,
+        "warnings": len(findings) - errors,
+        "violations": findings,
+    }
+    if ui.json:
+        ui.print_json(result)
+    else:
+        _render(ui, result)
+    return EXIT_VIOLATIONS if errors else EXIT_OK
+
+
+def _chain(first: Row, rest: Iterator[Row]) -> Iterator[Row]:
+    yield first
+    yield from rest
+
+
+def _render(ui: Ui, result: dict[str, Any]) -> None:
+    violations = result["violations"]
+    if violations:
+        ui.table(
+            [ui.t("row"), ui.t("rule"), ui.t("severity"), ui.t("field"), ui.t("message")],
+            [[v["row"], v["code"], v["severity"], v["field"], v["message"]] for v in violations],
+            title=ui.t("violations"),
+        )
+    else:
+        ui.line(ui.t("no_violations"))
+    ui.line(
+        ui.t(
+            "check_summary",
+            rows=result["rows"],
+            errors=result["errors"],
+            warnings=result["warnings"],
+        )
+    )

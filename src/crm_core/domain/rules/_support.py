@@ -1,0 +1,38 @@
+"""Helpers shared by the rule modules."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable, Mapping
+
+from crm_core.domain.rules.violation import Severity, Violation
+from crm_core.errors import InvalidFormat, ValidationError
+
+
+def raise_first_error(
+    violations: Iterable[Violation], errors: Mapping[str, type[ValidationError]]
+) -> None:
+    """Raise the typed error of the first ERROR-severity violation (``validate``'s half
+    of a module); warnings do not raise."""
+    for violation in violations:
+        if violation.severity is Severity.ERROR:
+            error = errors.get(violation.code, InvalidFormat)
+            raise error(violation.message, field=violation.field)
+
+
+def not_text(field: str, code: str, value: object) -> tuple[Violation, ...]:
+    """The violation for a value that is not a string at all (an int, None, bytes)."""
+    return (Violation(code, field, f"expected text, got {type(value).__name__}"),)
+
+
+def require_text(value: object, what: str) -> str:
+    """``compact``'s guard: a non-string is a typed error, not an AttributeError."""
+    if not isinstance(value, str):
+        raise InvalidFormat(f"{what} must be text, got {type(value).__name__}")
+    return value
+
+
+def nfkc(value: str) -> str:
+    """Full-width letters and digits (Ａ１２３) to their ASCII forms, as Chinese input
+    methods produce them; skipped for pure-ASCII text, the common case."""
+    return value if value.isascii() else unicodedata.normalize("NFKC", value)

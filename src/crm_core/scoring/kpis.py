@@ -1,0 +1,535 @@
+"""Dealer KPIs for a period: seed 000's prospect and owner KPIs and seed 002's club KPIs.
+
+:func:`dealer_kpis` reads each record stream once, in a fixed order, keeping counters and
+at most one small integer per owner or per record of the period — never the streams
+themselves — so a DMS can feed it cursors over tens of millions of rows. It computes
+every dealer found in the streams at once (a dealer group), or one dealer.
+
+Every KPI is a :class:`~crm_core.scoring.kpi.KpiValue`; its numerator and denominator
+are documented in ``docs/kpis.md`` and on :class:`KpiCode`. Records dated after the
+period are ignored except callbacks (a callback due in March may be made in April) and
+renewals (a policy ending in March may be renewed in April).
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Iterator, Mapping
+from datetime import datetime, time, timedelta
+from decimal import Decimal
+from types import MappingProxyType
+
+import attrs
+
+from crm_core.domain.anchor import AnchorKind
+from crm_core.domain.customer import Customer, CustomerType
+from crm_core.domain.ids import CustomerId, DealerId, InteractionId, TaskId
+from crm_core.domain.insurance import InsurancePolicy, PolicyId
+from crm_core.domain.interaction import (
+    ClubActivity,
+    Interaction,
+    InteractionKind,
+    RepairOrder,
+    Sale,
+    ServiceKind,
+)
+from crm_core.domain.membership import (
+    ClubMember,
+    MembershipStatus,
+    PointsEntry,
+    PointsKind,
+    Referral,
+)
+from crm_core.domain.survey import SurveyKind, SurveyResponse
+from crm_core.domain.task import FollowUpTask, TaskStatus
+from crm_core.domain.vehicle import Ownership
+from crm_core.errors import ValidationError
+from crm_core.scoring.churn import LostOwnerConfig
+from crm_core.scoring.kpi import KpiValue, Threshold, ThresholdOutcome, count, rate
+from crm_core.scoring.period import Period
+
+__all__ = ["KpiCode", "KpiConfig", "KpiSet", "dealer_kpis"]
+
+
+class KpiCode(enum.StrEnum):
+    """Every KPI :func:`dealer_kpis` reports (numerator / denominator in ``docs/kpis.md``)."""
+
+    # prospects (seed 000, 潜在客户关系管理)
+    INBOUND_CALLS = "inbound_calls"  # 来电量
+    SHOWROOM_VISITS = "showroom_visits"  # 来店量
+    FILING_RATE = "filing_rate"  # 留档率
+    LEAD_CONVERSION_RATE = "lead_conversion_rate"  # 销售线索转化率
+    TEST_DRIVE_RATE = "test_drive_rate"  # 试乘试驾率
+    CLOSING_RATE = "closing_rate"  # 成交率
+    PROSPECT_LOSS_RATE = "prospect_loss_rate"  # 潜在客户流失率
+    DELIVERY_CEREMONY_RATE = "delivery_ceremony_rate"  # 新车交付仪式率
+    SALES_CALLBACK_RATE = "sales_callback_rate"  # 客户回访率 (售时)
+    SALES_SATISFACTION = "sales_satisfaction"  # 售时满意度 (完全满意率)
+    # owners (seed 000, 保有客户关系管理)
+    OWNERS_ON_FILE = "owners_on_file"  # 保有客户量
+    WORKSHOP_VISITS = "workshop_visits"  # 维修/保养台次
+    LOST_OWNERS = "lost_owners"  # 售后流失客户
+    LONG_LOST_OWNERS = "long_lost_owners"
+    APPOINTMENT_RATE = "appointment_rate"  # 预约维修/保养率
+    REFERRAL_RATE = "referral_rate"  # 老客户推荐率 (= seed 002 推荐购车率)
+    REPURCHASES = "repurchases"  # 再次购车量
+    INSURANCE_RENEWAL_RATE = "insurance_renewal_rate"  # 续保率
+    AFTER_SALES_CALLBACK_RATE = "after_sales_callback_rate"  # 客户回访率 (售后)
+    AFTER_SALES_SATISFACTION = "after_sales_satisfaction"  # 售后满意度 (完全满意率)
+    # owners' club (seed 002, 车友汇)
+    CUMULATIVE_ENROLMENT_RATE = "cumulative_enrolment_rate"  # 累计入会率
+    PERIOD_ENROLMENT_RATE = "period_enrolment_rate"  # 当季入会率
+    MEMBER_ACTIVITY_RATE = "member_activity_rate"  # 当季会员活跃度
+
+
+def _threshold(minimum: str, below: ThresholdOutcome) -> Threshold:
+    return Threshold(Decimal(minimum), below)
+
+
+@attrs.frozen(slots=True)
+class KpiConfig:
+    """Every number the KPIs use; the defaults are the seeds' (see ``docs/kpis.md``)."""
+
+    prospect_loss_days: int = 90  # a prospect with no sales contact for this long is lost
+    sales_callback_anchors: frozenset[str] = frozenset({AnchorKind.SALE, AnchorKind.DELIVERY})
+    after_sales_callback_anchors: frozenset[str] = frozenset(
+        {
+            AnchorKind.REPAIR_HANDED_BACK,
+            AnchorKind.LAST_VISIT,
+            AnchorKind.WARRANTY_END,
+            AnchorKind.INSURANCE_EXPIRY,
+            AnchorKind.FIRST_REGISTRATION,
+        }
+    )
+    completely_satisfied: int = 5  # overall score that counts as 完全满意
+    lost: LostOwnerConfig = attrs.field(factory=LostOwnerConfig)
+    cumulative_enrolment: Threshold = attrs.field(
+        factory=lambda: _threshold("0.5", ThresholdOutcome.NOT_ELIGIBLE)
+    )
+    period_enrolment: Threshold = attrs.field(
+        factory=lambda: _threshold("0.8", ThresholdOutcome.SCORES_ZERO)
+    )
+    member_activity: Threshold = attrs.field(
+        factory=lambda: _threshold("0.3", ThresholdOutcome.SCORES_ZERO)
+    )
+    event_points_min: int = 100  # event points below this do not make a member active
+    renewal_lookback_days: int = 366  # renewals starting earlier cannot renew this period
+    places: int = 4
+
+    def __attrs_post_init__(self) -> None:
+        if self.prospect_loss_days <= 0:
+            raise ValidationError("must be positive", field="prospect_loss_days")
+        if not 1 <= self.completely_satisfied <= 5:
+            raise ValidationError("must be a score from 1 to 5", field="completely_satisfied")
+
+
+@attrs.frozen(slots=True)
+class KpiSet:
+    """All KPIs of one dealer for one period; ``kpis[code]`` or ``kpis.get(code)``."""
+
+    dealer_id: DealerId
+    period: Period
+    values: Mapping[str, KpiValue]
+
+    def __getitem__(self, code: str) -> KpiValue:
+        return self.values[code]
+
+    def __iter__(self) -> Iterator[KpiValue]:
+        return iter(self.values.values())
+
+
+# owner flags, packed with the owner's "last seen" day ordinal into one int per owner
+_INDIVIDUAL = 1
+_HOLDS_AT_END = 2
+_REPORTED = 4  # an ownership started on or before the period's last day
+_NEW = 8  # an ownership started inside the period
+_EARLIER = 16  # an ownership started before the period
+_SHIFT = 5
+
+# prospect flags for the period
+_CALL = 1
+_VISIT = 2
+_SHOWROOM = 4
+_DRIVE = 8
+_ORDER = 16
+
+_SALES = 1
+_AFTER_SALES = 2
+
+_SHOWROOM_KINDS = frozenset(
+    {InteractionKind.VISIT, InteractionKind.NEGOTIATION, InteractionKind.TEST_DRIVE}
+)
+
+
+class _Dealer:
+    """Counters and per-owner state of one dealer (mutable, local to one computation)."""
+
+    __slots__ = (
+        "active_members",
+        "appointments",
+        "callbacks_due",
+        "calls",
+        "ceremonies",
+        "deliveries",
+        "delivery_ids",
+        "due_tasks",
+        "event_customers",
+        "filed",
+        "made_tasks",
+        "members_at_end",
+        "members_cumulative",
+        "members_new",
+        "owners",
+        "points_active",
+        "policies_ending",
+        "prospects",
+        "referred_sales",
+        "renewed",
+        "sat",
+        "showroom",
+        "silence",
+        "visits",
+        "workshop",
+    )
+
+    def __init__(self) -> None:
+        self.owners: dict[CustomerId, int] = {}
+        self.calls = self.visits = self.filed = 0
+        self.prospects: dict[CustomerId, int] = {}
+        self.silence: dict[CustomerId, tuple[int, int]] = {}
+        self.deliveries = self.ceremonies = 0
+        self.delivery_ids: set[InteractionId] = set()
+        self.workshop = self.appointments = 0
+        self.showroom = 0
+        self.due_tasks: dict[TaskId, int] = {}
+        self.callbacks_due = [0, 0, 0]
+        self.made_tasks: set[TaskId] = set()
+        self.event_customers: set[CustomerId] = set()
+        self.points_active: set[str] = set()
+        self.members_cumulative = self.members_new = 0
+        self.members_at_end = self.active_members = 0
+        self.referred_sales: set[InteractionId] = set()
+        self.policies_ending: set[PolicyId] = set()
+        self.renewed: set[PolicyId] = set()
+        # survey kind -> [responses, completely satisfied]
+        self.sat: dict[SurveyKind, list[int]] = {k: [0, 0] for k in SurveyKind}
+
+
+def dealer_kpis(
+    period: Period,
+    *,
+    ownerships: Iterable[Ownership] = (),
+    customers: Iterable[Customer] = (),
+    tasks: Iterable[FollowUpTask] = (),
+    interactions: Iterable[Interaction] = (),
+    points: Iterable[PointsEntry] = (),
+    members: Iterable[ClubMember] = (),
+    referrals: Iterable[Referral] = (),
+    policies: Iterable[InsurancePolicy] = (),
+    surveys: Iterable[SurveyResponse] = (),
+    dealer_id: DealerId | None = None,
+    config: KpiConfig | None = None,
+) -> dict[DealerId, KpiSet]:
+    """Every KPI of ``period`` for each dealer in the streams (or only ``dealer_id``).
+
+    The streams are read once each, in the order of the parameters above (ownerships
+    first, surveys last), so they may be generators or database cursors; later streams
+    are joined against what earlier ones left in memory.
+
+    >>> from datetime import UTC, datetime
+    >>> from crm_core.domain.interaction import Interaction, InteractionKind
+    >>> calls = [Interaction(id=f"I{n}", dealer_id="D1", kind=InteractionKind.INBOUND_CALL,
+    ...                      occurred_at=datetime(2026, 3, n, 2, tzinfo=UTC),
+    ...                      customer_id="C1" if n < 3 else None) for n in (1, 2, 3)]
+    >>> kpis = dealer_kpis(Period.month(2026, 3), interactions=calls)["D1"]
+    >>> kpis["inbound_calls"].value, kpis["filing_rate"].value
+    (Decimal('3'), Decimal('0.6667'))
+    >>> kpis["showroom_visits"].value, kpis["test_drive_rate"].value
+    (Decimal('0'), NOT_APPLICABLE)
+    """
+    cfg = config or KpiConfig()
+    tz = period.tz
+    # bounds in the very tzinfo object the records are converted to: comparing two
+    # datetimes that share a tzinfo is a plain field comparison, while comparing across
+    # zones computes both UTC offsets each time, which dominated the run time
+    start = datetime.combine(period.first_day, time(), tz)
+    end = datetime.combine(period.end_day, time(), tz)
+    first, last = period.first_day, period.last_day
+    loss_start = start - timedelta(days=cfg.prospect_loss_days)
+    dealers: dict[DealerId, _Dealer] = {}
+    if dealer_id is not None:
+        dealers[dealer_id] = _Dealer()
+
+    def state(did: DealerId) -> _Dealer | None:
+        acc = dealers.get(did)
+        if acc is None and dealer_id is None:
+            acc = dealers[did] = _Dealer()
+        return acc
+
+    for o in ownerships:
+        acc = state(o.dealer_id)
+        if acc is None or o.since > last:
+            continue
+        flags = _REPORTED
+        clock = 0
+        if o.active_on(last):
+            flags |= _HOLDS_AT_END
+            clock = o.since.toordinal()
+        if o.since >= first:
+            flags |= _NEW
+        else:
+            flags |= _EARLIER
+        old = acc.owners.get(o.customer_id, 0)
+        acc.owners[o.customer_id] = (old | flags) & ~(-1 << _SHIFT) | (
+            max(old >> _SHIFT, clock) << _SHIFT
+        )
+
+    for c in customers:
+        acc = state(c.dealer_id)
+        if acc is None or c.type is not CustomerType.INDIVIDUAL:
+            continue
+        packed = acc.owners.get(c.id)
+        if packed is not None:
+            acc.owners[c.id] = packed | _INDIVIDUAL
+
+    for t in tasks:
+        acc = state(t.dealer_id)
+        if (
+            acc is None
+            or t.attempt != 1
+            or t.status is TaskStatus.CANCELLED
+            or not start <= t.due_from.astimezone(tz) < end
+        ):
+            continue
+        if t.anchor in cfg.sales_callback_anchors:
+            group = _SALES
+        elif t.anchor in cfg.after_sales_callback_anchors:
+            group = _AFTER_SALES
+        else:
+            continue
+        if t.id not in acc.due_tasks:
+            acc.due_tasks[t.id] = group
+            acc.callbacks_due[group] += 1
+
+    visit_kinds = (InteractionKind.INBOUND_CALL, InteractionKind.VISIT)
+    for i in interactions:
+        acc = dealers.get(i.dealer_id)
+        if acc is None:
+            if dealer_id is not None:
+                continue
+            acc = dealers[i.dealer_id] = _Dealer()
+        kind = i.kind
+        at = i.occurred_at
+        if at.tzinfo is not tz:
+            at = at.astimezone(tz)
+        cid = i.customer_id
+        if kind is InteractionKind.REPAIR_ORDER:
+            if at >= end:
+                continue
+            detail = i.detail
+            if isinstance(detail, RepairOrder) and detail.service_kind is ServiceKind.PDI:
+                continue
+            if at >= start:
+                acc.workshop += 1
+                if isinstance(detail, RepairOrder) and detail.by_appointment:
+                    acc.appointments += 1
+            if cid is not None:
+                packed = acc.owners.get(cid)
+                if packed is not None:
+                    day = at.toordinal()
+                    if day > packed >> _SHIFT:
+                        acc.owners[cid] = packed & ~(-1 << _SHIFT) | day << _SHIFT
+        elif kind is InteractionKind.CALLBACK:
+            detail = i.detail
+            task_id = getattr(detail, "task_id", None)
+            if task_id is not None and task_id in acc.due_tasks:
+                acc.made_tasks.add(task_id)
+        elif at >= end:
+            continue
+        elif kind in visit_kinds or kind in _SHOWROOM_KINDS or kind is InteractionKind.ORDER:
+            if cid is not None and at >= loss_start:
+                day = at.toordinal()
+                contact, order = acc.silence.get(cid, (0, 0))
+                if kind is InteractionKind.ORDER:
+                    order = max(order, day)
+                elif kind is not InteractionKind.INBOUND_CALL:
+                    contact = max(contact, day)
+                acc.silence[cid] = (contact, order)
+            if at < start:
+                continue
+            if kind is InteractionKind.INBOUND_CALL:
+                acc.calls += 1
+                flag = _CALL
+            elif kind is InteractionKind.VISIT:
+                acc.visits += 1
+                flag = _VISIT | _SHOWROOM
+            elif kind is InteractionKind.ORDER:
+                flag = _ORDER | _SHOWROOM
+            elif kind is InteractionKind.TEST_DRIVE:
+                flag = _DRIVE | _SHOWROOM
+            else:
+                flag = _SHOWROOM
+            if cid is not None:
+                if kind in visit_kinds:
+                    acc.filed += 1
+                acc.prospects[cid] = acc.prospects.get(cid, 0) | flag
+        elif kind is InteractionKind.DELIVERY:
+            detail = i.detail
+            if cid is not None and at >= loss_start:
+                contact, order = acc.silence.get(cid, (0, 0))
+                acc.silence[cid] = (contact, max(order, at.toordinal()))
+            if at < start or (isinstance(detail, Sale) and detail.is_virtual):
+                continue
+            acc.deliveries += 1
+            acc.delivery_ids.add(i.id)
+            if isinstance(detail, Sale) and detail.ceremony:
+                acc.ceremonies += 1
+        elif kind is InteractionKind.EVENT:
+            detail = i.detail
+            if (
+                at >= start
+                and cid is not None
+                and isinstance(detail, ClubActivity)
+                and detail.recorded_in_system
+                and (detail.points == 0 or detail.points >= cfg.event_points_min)
+            ):
+                acc.event_customers.add(cid)
+
+    for e in points:
+        acc = state(e.dealer_id)
+        if acc is None or e.kind is PointsKind.EXPIRE or not start <= e.at.astimezone(tz) < end:
+            continue
+        if e.from_event and 0 < e.points < cfg.event_points_min:
+            continue
+        acc.points_active.add(e.member_id)
+
+    for m in members:
+        acc = state(m.dealer_id)
+        if acc is None or m.applied_on > last or m.status is MembershipStatus.LAPSED:
+            continue
+        acc.members_cumulative += 1
+        if m.applied_on >= first:
+            acc.members_new += 1
+        if m.status is MembershipStatus.ACTIVE and (m.joined_on is None or m.joined_on <= last):
+            acc.members_at_end += 1
+            if m.id in acc.points_active or m.customer_id in acc.event_customers:
+                acc.active_members += 1
+
+    for r in referrals:
+        acc = state(r.dealer_id)
+        if acc is not None and r.sale_interaction_id in acc.delivery_ids:
+            acc.referred_sales.add(r.sale_interaction_id)
+
+    renew_from = first - timedelta(days=cfg.renewal_lookback_days)
+    for p in policies:
+        acc = state(p.dealer_id)
+        if acc is None:
+            continue
+        if first <= p.ends_on <= last:
+            acc.policies_ending.add(p.id)
+        if p.renewal_of is not None and p.sold_by_dealer and p.starts_on >= renew_from:
+            acc.renewed.add(p.renewal_of)
+
+    for s in surveys:
+        acc = state(s.dealer_id)
+        if acc is None or not start <= s.answered_at.astimezone(tz) < end:
+            continue
+        tally = acc.sat[s.kind]
+        tally[0] += 1
+        tally[1] += s.overall >= cfg.completely_satisfied
+
+    lost_cut, long_cut = cfg.lost.cutoffs(last)
+    return {
+        did: _kpi_set(did, period, acc, cfg, lost_cut.toordinal(), long_cut.toordinal())
+        for did, acc in dealers.items()
+    }
+
+
+def _kpi_set(
+    did: DealerId, period: Period, acc: _Dealer, cfg: KpiConfig, lost_cut: int, long_cut: int
+) -> KpiSet:
+    places = cfg.places
+    loss_cut = period.end_day.toordinal() - cfg.prospect_loss_days
+    live_from = period.first_day.toordinal() - cfg.prospect_loss_days
+    live = lost = 0
+    for contact, order in acc.silence.values():
+        if contact >= live_from and order < contact:
+            live += 1
+            lost += contact < loss_cut
+    callers = called_in = showroom = drove = ordered = 0
+    for flags in acc.prospects.values():
+        if flags & _CALL:
+            callers += 1
+            called_in += bool(flags & _VISIT)
+        if flags & _SHOWROOM:
+            showroom += 1
+            drove += bool(flags & _DRIVE)
+            ordered += bool(flags & _ORDER)
+    on_file = lost_owners = long_lost = repurchases = 0
+    reported = new_owners = 0
+    for packed in acc.owners.values():
+        if packed & _HOLDS_AT_END:
+            on_file += 1
+            clock = packed >> _SHIFT
+            if clock <= long_cut:
+                long_lost += 1
+            elif clock <= lost_cut:
+                lost_owners += 1
+        if packed & _NEW and packed & _EARLIER:
+            repurchases += 1
+        if packed & _INDIVIDUAL:
+            reported += bool(packed & _REPORTED)
+            new_owners += bool(packed & _NEW)
+    made = [0, 0, 0]
+    for task_id in acc.made_tasks:
+        made[acc.due_tasks[task_id]] += 1
+    sales, after = acc.sat[SurveyKind.SALES], acc.sat[SurveyKind.AFTER_SALES]
+    k = KpiCode
+    values = [
+        count(k.INBOUND_CALLS, acc.calls),
+        count(k.SHOWROOM_VISITS, acc.visits),
+        rate(k.FILING_RATE, acc.filed, acc.calls + acc.visits, places=places),
+        rate(k.LEAD_CONVERSION_RATE, called_in, callers, places=places),
+        rate(k.TEST_DRIVE_RATE, drove, showroom, places=places),
+        rate(k.CLOSING_RATE, ordered, showroom, places=places),
+        rate(k.PROSPECT_LOSS_RATE, lost, live, places=places),
+        rate(k.DELIVERY_CEREMONY_RATE, acc.ceremonies, acc.deliveries, places=places),
+        rate(k.SALES_CALLBACK_RATE, made[_SALES], acc.callbacks_due[_SALES], places=places),
+        rate(k.SALES_SATISFACTION, sales[1], sales[0], places=places),
+        count(k.OWNERS_ON_FILE, on_file),
+        count(k.WORKSHOP_VISITS, acc.workshop),
+        rate(k.LOST_OWNERS, lost_owners, on_file, places=places),
+        rate(k.LONG_LOST_OWNERS, long_lost, on_file, places=places),
+        rate(k.APPOINTMENT_RATE, acc.appointments, acc.workshop, places=places),
+        rate(k.REFERRAL_RATE, len(acc.referred_sales), acc.deliveries, places=places),
+        count(k.REPURCHASES, repurchases),
+        rate(
+            k.INSURANCE_RENEWAL_RATE,
+            len(acc.policies_ending & acc.renewed),
+            len(acc.policies_ending),
+            places=places,
+        ),
+        rate(
+            k.AFTER_SALES_CALLBACK_RATE,
+            made[_AFTER_SALES],
+            acc.callbacks_due[_AFTER_SALES],
+            places=places,
+        ),
+        rate(k.AFTER_SALES_SATISFACTION, after[1], after[0], places=places),
+        rate(
+            k.CUMULATIVE_ENROLMENT_RATE,
+            acc.members_cumulative,
+            reported,
+            cfg.cumulative_enrolment,
+            places,
+        ),
+        rate(k.PERIOD_ENROLMENT_RATE, acc.members_new, new_owners, cfg.period_enrolment, places),
+        rate(
+            k.MEMBER_ACTIVITY_RATE,
+            acc.active_members,
+            acc.members_at_end,
+            cfg.member_activity,
+            places,
+        ),
+    ]
+    return KpiSet(did, period, MappingProxyType({v.code: v for v in values}))
