@@ -44,7 +44,11 @@ def test_standard_calendars_load(name: str) -> None:
 def test_svw_encodes_the_seed_numbers() -> None:
     cal = load_standard("svw")
     sales = [cal.rule(f"svw.sales.call_day{n}") for n in (1, 3, 7)]
-    assert [r.offsets for r in sales] == [(Span(1, Unit.DAYS),), (Span(3, Unit.DAYS),), (Span(7, Unit.DAYS),)]
+    assert [r.offsets for r in sales] == [
+        (Span(1, Unit.DAYS),),
+        (Span(3, Unit.DAYS),),
+        (Span(7, Unit.DAYS),),
+    ]
     assert all(r.role is StaffRole.SALES_CONSULTANT for r in sales)
     cr = cal.rule("svw.cr.delivery_satisfaction")
     assert (cr.offsets, cr.window) == ((Span(7, Unit.DAYS),), Span(7, Unit.DAYS))
@@ -125,7 +129,7 @@ def test_load_calendar_from_a_file(tmp_path: Path) -> None:
     path = tmp_path / "host.toml"
     path.write_text(HEADER + RULE, encoding="utf-8")
     assert load_calendar(path).rule("mine.a").role is StaffRole.CR_REPRESENTATIVE
-    with pytest.raises(StandardsError, match="missing.toml"):
+    with pytest.raises(StandardsError, match=r"missing\.toml"):
         load_calendar(tmp_path / "missing.toml")
 
 
@@ -139,13 +143,28 @@ def test_load_calendar_from_a_file(tmp_path: Path) -> None:
         (('role = "cr_representative"', 'role = "janitor"'), "mine.a", "role", "janitor"),
         (('channels = ["phone"]', "channels = []"), "mine.a", "channels", "at least one"),
         (('channels = ["phone"]', 'channels = ["pigeon"]'), "mine.a", "channels", "pigeon"),
-        (('channels = ["phone"]', 'channels = ["internal", "sms"]'), "mine.a", "channels", "internal"),
+        (
+            ('channels = ["phone"]', 'channels = ["internal", "sms"]'),
+            "mine.a",
+            "channels",
+            "internal",
+        ),
         (('name = "A"\n', 'name = "A"\ncolour = "red"\n'), "mine.a", None, "colour"),
         (('name = "A"\n', 'name = "A"\ntimes = 3\n'), "mine.a", "every", "every"),
         (('name = "A"\n', 'name = "A"\nevery = "6 months"\n'), "mine.a", "times", "times"),
-        (('name = "A"\n', 'name = "A"\nholiday = "spring_festival"\n'), "mine.a", "holiday", "holiday"),
+        (
+            ('name = "A"\n', 'name = "A"\nholiday = "spring_festival"\n'),
+            "mine.a",
+            "holiday",
+            "holiday",
+        ),
         (('anchor = "delivery"', 'anchor = "holiday"'), "mine.a", "holiday", "festival"),
-        (('name = "A"\n', 'name = "A"\nretry = { max_attempts = 0 }\n'), "mine.a", "retry.max_attempts", ""),
+        (
+            ('name = "A"\n', 'name = "A"\nretry = { max_attempts = 0 }\n'),
+            "mine.a",
+            "retry.max_attempts",
+            "",
+        ),
         (('id = "mine.a"', 'id = "Mine A"'), "Mine A", "id", "lower-case"),
         (('name = "A"\n', ""), "mine.a", "name", ""),
     ],
@@ -191,7 +210,7 @@ def test_header_errors(text: str, field: str, message: str) -> None:
 
 
 def test_broken_toml_and_unknown_standard() -> None:
-    with pytest.raises(StandardsError, match="file b.toml: not valid TOML"):
+    with pytest.raises(StandardsError, match=r"file b\.toml: not valid TOML"):
         parse_calendar("format = = 1", "b.toml")
     with pytest.raises(StandardsError, match="no standard calendar 'bmw'"):
         load_standard("bmw")

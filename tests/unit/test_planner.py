@@ -6,8 +6,10 @@ working). Every expected due moment is written out; business hours are the defau
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
+import attrs
 import pytest
 
 from crm_core.domain.anchor import AnchorKind
@@ -15,7 +17,15 @@ from crm_core.domain.case import CaseKind, CaseSource
 from crm_core.domain.contact import Channel
 from crm_core.domain.customer import Customer, CustomerType
 from crm_core.domain.dealer import StaffRole
-from crm_core.domain.ids import CustomerId, DealerId, InteractionId, StaffId, TaskId, VehicleId
+from crm_core.domain.ids import (
+    CustomerId,
+    DealerId,
+    InteractionId,
+    OwnershipId,
+    StaffId,
+    TaskId,
+    VehicleId,
+)
 from crm_core.domain.interaction import (
     Callback,
     CallbackOutcome,
@@ -24,7 +34,7 @@ from crm_core.domain.interaction import (
     RepairOrder,
     Sale,
 )
-from crm_core.domain.task import FollowUpTask, TaskStatus
+from crm_core.domain.task import TaskStatus
 from crm_core.domain.vehicle import Ownership, UsageNature, Vehicle
 from crm_core.schedule.calendars import Calendar, load_standard
 from crm_core.schedule.consent import ContactPolicy, SkipReason
@@ -38,8 +48,8 @@ from crm_core.schedule.planner import (
     forecast,
     plan,
 )
-from crm_core.schedule.working_time import WorkingTime
 from crm_core.schedule.workdays import china_workday_calendar
+from crm_core.schedule.working_time import WorkingTime
 
 SH = ZoneInfo("Asia/Shanghai")
 D = DealerId("D1")
@@ -60,17 +70,19 @@ def ctx(name: str, config: PlannerConfig = ROOMY) -> PlanningContext:
     return PlanningContext(load_standard(name), WT, config)
 
 
-def customer(cid: str = "C1", **flags: object) -> Customer:
+def customer(cid: str = "C1", **flags: Any) -> Customer:
     return Customer(
         id=CustomerId(cid), dealer_id=D, type=CustomerType.INDIVIDUAL, name="王芳", **flags
-    )  # type: ignore[arg-type]
+    )
 
 
-def vehicle(vid: str = "V1", **fields: object) -> Vehicle:
-    return Vehicle(id=VehicleId(vid), dealer_id=D, vin="LSVAU2180N2183294", **fields)  # type: ignore[arg-type]
+def vehicle(vid: str = "V1", **fields: Any) -> Vehicle:
+    return Vehicle(id=VehicleId(vid), dealer_id=D, vin="LSVAU2180N2183294", **fields)
 
 
-def delivery(when: datetime, vid: str = "V1", staff: str = "S-sales", iid: str = "DEL1") -> Interaction:
+def delivery(
+    when: datetime, vid: str = "V1", staff: str = "S-sales", iid: str = "DEL1"
+) -> Interaction:
     return Interaction(
         id=InteractionId(iid),
         dealer_id=D,
@@ -109,7 +121,7 @@ def callback(when: datetime, outcome: CallbackOutcome, iid: str, **detail: objec
     )
 
 
-def facts(*interactions: Interaction, cust: Customer | None = None, **kw: object) -> CustomerFacts:
+def facts(*interactions: Interaction, cust: Customer | None = None, **kw: Any) -> CustomerFacts:
     return CustomerFacts(cust or customer(), (vehicle(**kw),), (), interactions)
 
 
@@ -188,17 +200,29 @@ def test_svw_greetings_ignore_working_days_but_respect_quiet_hours() -> None:
     result = plan(f, ctx("svw"), now=at(2026, 2, 17, 7))
     by_rule = {t.rule_id: t for t in result.tasks}
     # Spring Festival 17 Feb 2026: greeting from the eve, after quiet hours end at 08:00
-    assert (by_rule["svw.greeting.spring_festival"].due_from, by_rule["svw.greeting.spring_festival"].due_until) == (
+    assert (
+        by_rule["svw.greeting.spring_festival"].due_from,
+        by_rule["svw.greeting.spring_festival"].due_until,
+    ) == (
         at(2026, 2, 16, 8),
         end(2026, 2, 17),
     )
-    assert (by_rule["svw.greeting.birthday"].due_from, by_rule["svw.greeting.birthday"].due_until) == (
+    assert (
+        by_rule["svw.greeting.birthday"].due_from,
+        by_rule["svw.greeting.birthday"].due_until,
+    ) == (
         at(2026, 2, 17, 8),
         end(2026, 2, 17),
     )
     assert by_rule["svw.greeting.birthday"].channels == (Channel.SMS,)
     company = CustomerFacts(
-        Customer(id=CustomerId("C2"), dealer_id=D, type=CustomerType.COMPANY, name="公司", birthday=date(1990, 2, 17))
+        Customer(
+            id=CustomerId("C2"),
+            dealer_id=D,
+            type=CustomerType.COMPANY,
+            name="公司",
+            birthday=date(1990, 2, 17),
+        )
     )
     assert "svw.greeting.birthday" not in due(plan(company, ctx("svw"), now=at(2026, 2, 17, 10)))
 
@@ -225,7 +249,7 @@ def test_dfp_delivery_callback_two_hours_after_drive_away() -> None:
 
 def test_dfp_accompany_callbacks_each_with_its_focus() -> None:
     f = facts(delivery(at(2026, 11, 2, 10)))
-    foci = {}
+    foci: dict[str, tuple[str | None, date]] = {}
     for day in range(3, 34):
         now = at(2026, 11, 2, 10) + timedelta(days=day)
         for task in plan(f, ctx("dfpeugeot"), now=now).tasks:
@@ -254,12 +278,16 @@ def test_dfp_after_sales_callback_only_with_consent_at_the_preferred_number() ->
     assert (task.due_from, task.due_until) == (at(2026, 2, 14, 9), end(2026, 2, 25))
     assert (task.contact_phone, task.preferred_time) == ("13900001111", "09:00-11:00")
     refused = repair(at(2026, 2, 13, 16), callback_consent=False)
-    assert "dfp.service.callback" not in due(plan(facts(refused), ctx("dfpeugeot"), now=at(2026, 2, 14, 10)))
+    assert "dfp.service.callback" not in due(
+        plan(facts(refused), ctx("dfpeugeot"), now=at(2026, 2, 14, 10))
+    )
 
 
 def test_dfp_complaint_escalation_in_working_hours_and_a_proposed_case() -> None:
     # complaint found Fri 13 Feb 17:00: half a working day (4 h) = 17–18 Fri + 09–12 Sat
-    found = callback(at(2026, 2, 13, 17), CallbackOutcome.COMPLAINT_FOUND, "CB1", rule_id="dfp.service.callback")
+    found = callback(
+        at(2026, 2, 13, 17), CallbackOutcome.COMPLAINT_FOUND, "CB1", rule_id="dfp.service.callback"
+    )
     result = plan(facts(found), ctx("dfpeugeot"), now=at(2026, 2, 13, 17, 30))
     assert due(result)["dfp.complaint.escalate"] == (at(2026, 2, 13, 17), at(2026, 2, 14, 12))
     # one working day (8 h) = 1 h Fri + 3 h + 4 h Sat → Sat 17:00
@@ -287,9 +315,20 @@ def test_svw_dissatisfied_customer_flow() -> None:
     report = next(t for t in result.tasks if t.rule_id == "svw.dissatisfied.report")
     assert (report.role, report.channels) == (StaffRole.CR_MANAGER, (Channel.INTERNAL,))
     fine = callback(at(2026, 2, 14, 10), CallbackOutcome.REACHED, "CB3", satisfaction=4)
-    assert not any(t.anchor == "dissatisfaction" for t in plan(facts(fine), ctx("svw"), now=at(2026, 2, 14, 11)).tasks)
-    issues = callback(at(2026, 2, 14, 10), CallbackOutcome.REACHED, "CB4", satisfaction=5, issues=("waiting_time",))
-    assert "svw.dissatisfied.revisit" in due(plan(facts(issues), ctx("svw"), now=at(2026, 2, 14, 11)))
+    assert not any(
+        t.anchor == "dissatisfaction"
+        for t in plan(facts(fine), ctx("svw"), now=at(2026, 2, 14, 11)).tasks
+    )
+    issues = callback(
+        at(2026, 2, 14, 10),
+        CallbackOutcome.REACHED,
+        "CB4",
+        satisfaction=5,
+        issues=("waiting_time",),
+    )
+    assert "svw.dissatisfied.revisit" in due(
+        plan(facts(issues), ctx("svw"), now=at(2026, 2, 14, 11))
+    )
 
 
 def test_skoda_trial_follow_up_unless_the_prospect_bought() -> None:
@@ -304,7 +343,11 @@ def test_skoda_trial_follow_up_unless_the_prospect_bought() -> None:
     prospect = CustomerFacts(customer(), (), (), (drive,))
     result = plan(prospect, ctx("skoda"), now=at(2026, 2, 14, 10))
     task = next(t for t in result.tasks if t.rule_id == "skoda.trial.follow_up")
-    assert (task.due_from, task.due_until, task.assignee_id) == (at(2026, 2, 14, 9), end(2026, 2, 24), "S-wu")
+    assert (task.due_from, task.due_until, task.assignee_id) == (
+        at(2026, 2, 14, 9),
+        end(2026, 2, 24),
+        "S-wu",
+    )
     bought = CustomerFacts(customer(), (vehicle(),), (), (drive, delivery(at(2026, 2, 14, 9, 30))))
     assert "skoda.trial.follow_up" not in due(plan(bought, ctx("skoda"), now=at(2026, 2, 14, 10)))
 
@@ -313,7 +356,11 @@ def test_skoda_trial_follow_up_unless_the_prospect_bought() -> None:
 
 
 def _cr_task_id(f: CustomerFacts, now: datetime) -> TaskId:
-    return next(t.id for t in plan(f, ctx("svw"), now=now).tasks if t.rule_id == "svw.cr.delivery_satisfaction")
+    return next(
+        t.id
+        for t in plan(f, ctx("svw"), now=now).tasks
+        if t.rule_id == "svw.cr.delivery_satisfaction"
+    )
 
 
 def test_not_reached_is_retried_next_working_day_up_to_the_limit() -> None:
@@ -327,9 +374,15 @@ def test_not_reached_is_retried_next_working_day_up_to_the_limit() -> None:
     assert (retry.due_from, retry.due_until) == (at(2026, 2, 24, 9), end(2026, 2, 24))
     assert retry.explanation.endswith("attempt 2 of 3, not reached 1 time(s), last on 2026-02-14")
     # not on the holiday in between
-    assert "svw.cr.delivery_satisfaction" not in due(plan(facts(*base, miss1), ctx("svw"), now=at(2026, 2, 20, 10)))
-    miss2 = callback(at(2026, 2, 24, 10), CallbackOutcome.NOT_REACHED, "CB2", task_id=TaskId(f"{first}.2"))
-    miss3 = callback(at(2026, 2, 25, 10), CallbackOutcome.NOT_REACHED, "CB3", task_id=TaskId(f"{first}.3"))
+    assert "svw.cr.delivery_satisfaction" not in due(
+        plan(facts(*base, miss1), ctx("svw"), now=at(2026, 2, 20, 10))
+    )
+    miss2 = callback(
+        at(2026, 2, 24, 10), CallbackOutcome.NOT_REACHED, "CB2", task_id=TaskId(f"{first}.2")
+    )
+    miss3 = callback(
+        at(2026, 2, 25, 10), CallbackOutcome.NOT_REACHED, "CB3", task_id=TaskId(f"{first}.3")
+    )
     exhausted = plan(facts(*base, miss1, miss2, miss3), ctx("svw"), now=at(2026, 2, 26, 10))
     assert "svw.cr.delivery_satisfaction" not in due(exhausted)
     skip = next(s for s in exhausted.skipped if s.task.rule_id == "svw.cr.delivery_satisfaction")
@@ -340,19 +393,32 @@ def test_done_tasks_and_reached_callbacks_close_a_task() -> None:
     base = delivery(at(2026, 11, 12, 10))
     now = at(2026, 11, 20, 10)
     task_id = _cr_task_id(facts(base), now)
-    reached = callback(at(2026, 11, 19, 10), CallbackOutcome.REACHED, "CB1", satisfaction=5, task_id=task_id)
-    assert "svw.cr.delivery_satisfaction" not in due(plan(facts(base, reached), ctx("svw"), now=now))
-    by_rule = callback(
-        at(2026, 11, 19, 10), CallbackOutcome.REACHED, "CB2", satisfaction=5, rule_id="svw.cr.delivery_satisfaction"
+    reached = callback(
+        at(2026, 11, 19, 10), CallbackOutcome.REACHED, "CB1", satisfaction=5, task_id=task_id
     )
-    assert "svw.cr.delivery_satisfaction" not in due(plan(facts(base, by_rule), ctx("svw"), now=now))
+    assert "svw.cr.delivery_satisfaction" not in due(
+        plan(facts(base, reached), ctx("svw"), now=now)
+    )
+    by_rule = callback(
+        at(2026, 11, 19, 10),
+        CallbackOutcome.REACHED,
+        "CB2",
+        satisfaction=5,
+        rule_id="svw.cr.delivery_satisfaction",
+    )
+    assert "svw.cr.delivery_satisfaction" not in due(
+        plan(facts(base, by_rule), ctx("svw"), now=now)
+    )
     stored = next(t for t in plan(facts(base), ctx("svw"), now=now).tasks if t.id == task_id)
-    done = CustomerFacts(customer(), (vehicle(),), (), (base,), (), (stored.__class__(**{**_fields(stored), "status": TaskStatus.DONE}),))
+    done = CustomerFacts(
+        customer(),
+        (vehicle(),),
+        (),
+        (base,),
+        (),
+        (attrs.evolve(stored, status=TaskStatus.DONE),),
+    )
     assert "svw.cr.delivery_satisfaction" not in due(plan(done, ctx("svw"), now=now))
-
-
-def _fields(task: FollowUpTask) -> dict[str, object]:
-    return {name: getattr(task, name) for name in task.__slots__ if not name.startswith("__")}
 
 
 def test_same_facts_same_tasks_and_ids_depend_on_rule_subject_anchor() -> None:
@@ -367,7 +433,7 @@ def test_same_facts_same_tasks_and_ids_depend_on_rule_subject_anchor() -> None:
 
 def test_sold_vehicles_plan_nothing_for_the_former_owner() -> None:
     sold = Ownership(
-        id="O1", dealer_id=D, customer_id=CustomerId("C1"), vehicle_id=VehicleId("V1"),
+        id=OwnershipId("O1"), dealer_id=D, customer_id=CustomerId("C1"), vehicle_id=VehicleId("V1"),
         since=date(2026, 11, 12), until=date(2026, 11, 15),
     )  # fmt: skip
     f = CustomerFacts(customer(), (vehicle(),), (sold,), (delivery(at(2026, 11, 12, 10)),))
@@ -387,13 +453,19 @@ def test_redlisted_customers_come_first() -> None:
 
 @pytest.mark.parametrize(
     ("flags", "reason"),
-    [({"do_not_disturb": True}, SkipReason.DO_NOT_DISTURB), ({"blacklisted": True}, SkipReason.BLACKLISTED)],
+    [
+        ({"do_not_disturb": True}, SkipReason.DO_NOT_DISTURB),
+        ({"blacklisted": True}, SkipReason.BLACKLISTED),
+    ],
 )
-def test_no_contact_for_do_not_disturb_or_blacklisted(flags: dict[str, object], reason: SkipReason) -> None:
+def test_no_contact_for_do_not_disturb_or_blacklisted(
+    flags: dict[str, Any], reason: SkipReason
+) -> None:
     f = facts(delivery(at(2026, 11, 12, 10)), cust=customer(**flags))
     result = plan(f, ctx("svw"), now=at(2026, 11, 20, 10))
     assert result.tasks == ()
-    assert result.skipped and {s.reason for s in result.skipped} == {reason}
+    assert result.skipped
+    assert {s.reason for s in result.skipped} == {reason}
 
 
 def test_refusal_and_opt_out_remove_channels() -> None:
@@ -403,7 +475,9 @@ def test_refusal_and_opt_out_remove_channels() -> None:
     day3 = next(t for t in result.tasks if t.rule_id == "dfp.accompany.day3")
     assert day3.channels == (Channel.SMS,)  # phone refused, SMS left
     assert {s.reason for s in result.skipped} == set()  # nothing phone-only due that day
-    opted = facts(delivery(at(2026, 11, 12, 10)), cust=customer(opted_out_channels=frozenset({Channel.PHONE})))
+    opted = facts(
+        delivery(at(2026, 11, 12, 10)), cust=customer(opted_out_channels=frozenset({Channel.PHONE}))
+    )
     result = plan(opted, ctx("svw"), now=at(2026, 11, 20, 10))
     assert result.tasks == ()
     assert {s.reason for s in result.skipped} == {SkipReason.CHANNEL_OPT_OUT}
@@ -424,7 +498,11 @@ def test_contact_cap_merges_and_defers_with_a_reason() -> None:
     assert lead.status_reason == (
         "contact cap: at most 1 contacts in 7 days, 1 already; deferred to 2026-11-23"
     )
-    free = plan(facts(delivery(at(2026, 11, 12, 10)), repair(at(2026, 11, 16, 16))), ctx("svw", tight), now=at(2026, 11, 20, 10))
+    free = plan(
+        facts(delivery(at(2026, 11, 12, 10)), repair(at(2026, 11, 16, 16))),
+        ctx("svw", tight),
+        now=at(2026, 11, 20, 10),
+    )
     cr = [t for t in free.tasks if t.role is StaffRole.CR_REPRESENTATIVE]
     assert len(cr) == 2
     assert sorted(t.status_reason or "" for t in cr)[1].startswith("merged into call t-")
@@ -440,10 +518,20 @@ def _fleet(n: int) -> list[CustomerFacts]:
         v = vehicle(f"V{i}")
         delivered = at(2026, 1, 5, 10) + timedelta(days=(i * 37) % 320)
         d = Interaction(
-            id=InteractionId(f"DEL{i}"), dealer_id=D, kind=InteractionKind.DELIVERY, occurred_at=delivered,
-            customer_id=CustomerId(cid), vehicle_id=VehicleId(f"V{i}"), staff_id=StaffId("S1"), detail=Sale(),
-        )  # fmt: skip
-        out.append(CustomerFacts(customer(cid, birthday=date(1980, 1 + i % 12, 1 + i % 28)), (v,), (), (d,)))
+            id=InteractionId(f"DEL{i}"),
+            dealer_id=D,
+            kind=InteractionKind.DELIVERY,
+            occurred_at=delivered,
+            customer_id=CustomerId(cid),
+            vehicle_id=VehicleId(f"V{i}"),
+            staff_id=StaffId("S1"),
+            detail=Sale(),
+        )
+        out.append(
+            CustomerFacts(
+                customer(cid, birthday=date(1980, 1 + i % 12, 1 + i % 28)), (v,), (), (d,)
+            )
+        )
     return out
 
 
@@ -490,7 +578,10 @@ def test_forecast_counts_tasks_per_role_and_day() -> None:
     assert result.on(now.date(), StaffRole.SALES_CONSULTANT) >= planned
     assert all(now.date() <= d < now.date() + timedelta(days=14) for d in result.counts)
     assert result.total(StaffRole.CR_REPRESENTATIVE) > 0
-    blocked = [CustomerFacts(customer(f.customer.id, do_not_disturb=True), f.vehicles, (), f.interactions) for f in fleet]
+    blocked = [
+        CustomerFacts(customer(f.customer.id, do_not_disturb=True), f.vehicles, (), f.interactions)
+        for f in fleet
+    ]
     assert forecast(blocked, ctx("svw"), now=now, days=14).total(StaffRole.CR_REPRESENTATIVE) == 0
 
 

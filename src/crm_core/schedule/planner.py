@@ -729,14 +729,13 @@ class _Customer:
             o_max = _day_bounds(offset, slack)[1]
             for k in range(rule.times):
                 at = anchor.at
-                if k and rule.every is not None:
-                    step = rule.every.times(k)
-                    # repetitions that ended long ago are skipped without computing them
-                    if (
-                        anchor_day + timedelta(days=_day_bounds(step, 0)[1] + o_max + w_max)
-                        < lowest
-                    ):
-                        continue
+                step = rule.every.times(k) if k and rule.every is not None else None
+                # occurrences that ended long ago are skipped without computing them (their
+                # working days may lie in years the calendar does not know)
+                reach = o_max + w_max + (_day_bounds(step, 0)[1] if step else 0)
+                if anchor_day + timedelta(days=reach) < lowest:
+                    continue
+                if step is not None:
                     if step.unit is Unit.MONTHS:
                         at = datetime.combine(
                             anchor_day + relativedelta(months=step.amount), at.timetz()
