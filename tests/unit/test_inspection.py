@@ -14,6 +14,8 @@ from crm_core.errors import ScheduleError, StandardsError, ValidationError
 from crm_core.schedule.inspection import (
     InspectionDue,
     InspectionMode,
+    InspectionRule,
+    InspectionSegment,
     InsuranceReminderPolicy,
     inspection_rules,
     insurance_reminder_date,
@@ -269,6 +271,26 @@ def test_bad_rules_name_file_rule_and_field(
     assert (info.value.source, info.value.rule) == ("i.toml", "r")
     assert info.value.field is not None
     assert info.value.field.startswith(field)
+
+
+def test_unvalidated_rule_that_ends_fails_cleanly() -> None:
+    ending = InspectionRule(
+        id="e",
+        title="t",
+        citation="c",
+        effective_from=date(2000, 1, 1),
+        usages=frozenset({UsageNature.TAXI}),
+        classes=frozenset({VehicleClass.OTHER}),
+        segments=(InspectionSegment(from_months=0, every_months=12, to_months=24),),
+    )
+    with pytest.raises(ScheduleError, match="nothing on or after"):
+        next_inspection(
+            [ending],
+            first_registration=date(2020, 1, 1),
+            usage=UsageNature.TAXI,
+            vehicle_class=VehicleClass.OTHER,
+            on=date(2023, 1, 1),
+        )
 
 
 def test_duplicate_ids_and_format() -> None:
