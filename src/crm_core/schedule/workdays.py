@@ -219,7 +219,7 @@ class ChinaWorkdayCalendar(WorkdayCalendar):
     crm_core.errors.UnknownCalendarYearError: no official working-day schedule for 2027; ...
     """
 
-    __slots__ = ("_holiday_of", "_runs", "_schedules", "_workdays")
+    __slots__ = ("_holiday_of", "_run_by_year", "_schedules", "_workdays")
 
     def __init__(self, schedules: Iterable[YearSchedule]) -> None:
         by_year: dict[int, YearSchedule] = {}
@@ -234,7 +234,9 @@ class ChinaWorkdayCalendar(WorkdayCalendar):
             d: p for s in self._schedules.values() for p in s.holidays for d in p.days()
         }
         self._workdays = frozenset(d for s in self._schedules.values() for d in s.adjusted_workdays)
-        self._runs = tuple(self._build_runs())
+        self._run_by_year = {
+            year: run for run in self._build_runs() for year in range(run[0], run[1] + 1)
+        }
 
     def _build_runs(self) -> Iterator[tuple[int, int, array[int]]]:
         """(first year, last year, sorted ordinals of working days) per run of
@@ -292,8 +294,10 @@ class ChinaWorkdayCalendar(WorkdayCalendar):
             raise UnknownCalendarYearError(year)
 
     def _run_of(self, day: date) -> tuple[int, int, array[int]]:
-        self._require(day.year)
-        return next(r for r in self._runs if r[0] <= day.year <= r[1])
+        try:
+            return self._run_by_year[day.year]
+        except KeyError:
+            raise UnknownCalendarYearError(day.year) from None
 
     def add_working_days(self, day: date, n: int) -> date:
         first, last, ordinals = self._run_of(day)
