@@ -31,7 +31,7 @@ from dateutil.relativedelta import relativedelta
 
 from crm_core.domain.vehicle import UsageNature, Vehicle, VehicleClass
 from crm_core.errors import ScheduleError, StandardsError, ValidationError
-from crm_core.schedule._standards import entries, parse_toml, read_packaged, structure
+from crm_core.schedule._standards import load_entries, read_packaged
 
 __all__ = [
     "InspectionDue",
@@ -255,20 +255,7 @@ def insurance_reminder_date(
 
 def load_inspection_rules(text: str, *, source: str) -> tuple[InspectionRule, ...]:
     """Parse and validate an inspection rules file in the format of ``inspection.toml``."""
-    document = parse_toml(text, source=source)
-    if document.get("format") != 1:
-        raise StandardsError("unsupported format; expected format = 1", source=source)
-    rules = []
-    seen: set[str] = set()
-    for i, entry in enumerate(entries(document, "rules", source=source)):
-        rule_id = str(entry.get("id", f"#{i + 1}"))
-        rule = structure(entry, InspectionRule, source=source, rule=rule_id)
-        rule.validate(source)
-        if rule.id in seen:
-            raise StandardsError("duplicate rule id", source=source, rule=rule.id, field="id")
-        seen.add(rule.id)
-        rules.append(rule)
-    return tuple(rules)
+    return load_entries(text, InspectionRule, source=source, key="rules", id_key="id")
 
 
 @functools.cache

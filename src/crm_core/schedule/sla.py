@@ -37,8 +37,8 @@ import attrs
 
 from crm_core.domain.case import Case, CaseKind, CaseSource, CaseStatus
 from crm_core.domain.ids import CaseId, DealerId
-from crm_core.errors import ScheduleError, StandardsError, ValidationError
-from crm_core.schedule._standards import entries, parse_toml, read_packaged, structure
+from crm_core.errors import ScheduleError, ValidationError
+from crm_core.schedule._standards import load_entries, read_packaged
 from crm_core.schedule.working_time import WorkingTime
 
 __all__ = [
@@ -250,19 +250,7 @@ def slas_needing_attention(
 
 def load_sla_definitions(text: str, *, source: str) -> tuple[SlaDefinition, ...]:
     """Parse and validate an SLA file in the format of ``slas.toml``."""
-    document = parse_toml(text, source=source)
-    if document.get("format") != 1:
-        raise StandardsError("unsupported format; expected format = 1", source=source)
-    definitions = []
-    seen: set[str] = set()
-    for i, entry in enumerate(entries(document, "slas", source=source)):
-        sla_id = str(entry.get("id", f"#{i + 1}"))
-        definition = structure(entry, SlaDefinition, source=source, rule=sla_id)
-        if definition.id in seen:
-            raise StandardsError("duplicate id", source=source, rule=sla_id, field="id")
-        seen.add(definition.id)
-        definitions.append(definition)
-    return tuple(definitions)
+    return load_entries(text, SlaDefinition, source=source, key="slas", id_key="id")
 
 
 @functools.cache

@@ -37,7 +37,7 @@ from datetime import date, timedelta
 import attrs
 
 from crm_core.errors import ScheduleError, StandardsError, UnknownCalendarYearError
-from crm_core.schedule._standards import entries, parse_toml, read_packaged, structure
+from crm_core.schedule._standards import load_entries, read_packaged
 
 __all__ = [
     "ChinaWorkdayCalendar",
@@ -349,16 +349,14 @@ def load_year_schedules(text: str, *, source: str) -> tuple[YearSchedule, ...]:
     ...
     crm_core.errors.StandardsError: file mine.toml, rule year 2027, field adjusted_workdays: 2027-01-06 is not a Saturday or Sunday
     """  # noqa: E501
-    document = parse_toml(text, source=source)
-    if document.get("format") != 1:
-        raise StandardsError("unsupported format; expected format = 1", source=source)
-    schedules = []
-    for i, entry in enumerate(entries(document, "years", source=source)):
-        rule = f"year {entry.get('year', f'#{i + 1}')}"
-        schedule = structure(entry, YearSchedule, source=source, rule=rule)
-        schedule.validate(source)
-        schedules.append(schedule)
-    return tuple(schedules)
+    return load_entries(
+        text,
+        YearSchedule,
+        source=source,
+        key="years",
+        id_key="year",
+        rule_name=lambda year: f"year {year}",
+    )
 
 
 @functools.cache
