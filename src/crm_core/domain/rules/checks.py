@@ -454,13 +454,18 @@ def check_sale_report(
         _mismatch(found, "sale.customer_id", "customer")
     if sale.vehicle_id is not None and sale.vehicle_id != vehicle.id:
         _mismatch(found, "sale.vehicle_id", "vehicle")
-    allowed = policy.usage.allowed.get(customer.type, frozenset())
-    if vehicle.usage not in allowed:
+    customer_type = _typed(customer.type, CustomerType)
+    usage = _typed(vehicle.usage, UsageNature)
+    if usage is None:
+        found.append(Violation("RECORD_TYPE", "vehicle.usage", "not a usage nature"))
+    elif customer_type is not None and usage not in policy.usage.allowed.get(
+        customer_type, frozenset()
+    ):
         found.append(
             Violation(
                 "USAGE_MISMATCH",
                 "vehicle.usage",
-                f"usage nature {vehicle.usage} does not fit customer type {customer.type}",
+                f"usage nature {usage} does not fit customer type {customer_type}",
             )
         )
     remarks = detail.remarks if detail is not None and isinstance(detail.remarks, str) else ""
