@@ -49,6 +49,11 @@ def test_sales_export_in_every_encoding(
         (3, "PHONE_LENGTH"),
         (3, "USAGE_MISMATCH"),
     ]
+    assert [(c["metric"], c["filled"], c["of"], c["met"]) for c in result["completeness"]] == [
+        ("plate_filled", 3, 3, True),
+        ("email_filled", 0, 3, False),
+        ("industry_or_occupation_filled", 0, 3, False),
+    ]
 
 
 def test_text_output_lists_row_code_and_message(
@@ -60,8 +65,25 @@ def test_text_output_lists_row_code_and_message(
     assert "NAME_TITLE" in out
     assert "先生" in out
     assert "3 rows, 4 errors, 0 warnings" in out
+    assert "e-mail filled" in out
     code, out, _ = run(["check", str(path)], capsys)
     assert "3 行, 4 个错误, 0 个警告" in out
+    assert "车牌号填报率" in out
+
+
+def test_missed_fill_rate_alone_fails_the_gate(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(
+        tmp_path,
+        "sales.csv",
+        "客户名称,手机,车身号,职业,E-mail\n王芳,13812345678,LSVAU218XN2183294,教师,wf@163.com\n",
+    )
+    code, out, _ = run(["check", str(path), "--format", "json"], capsys)
+    result = json.loads(out)
+    assert result["errors"] == 0
+    assert [c["metric"] for c in result["completeness"] if not c["met"]] == ["plate_filled"]
+    assert code == 1
 
 
 def test_clean_file_exits_zero(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -16,7 +16,7 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 
-from crm_core.cli import _check
+from crm_core.cli import _agenda, _check
 from crm_core.cli._common import EXIT_OK, EXIT_USAGE, UsageError
 from crm_core.cli._labels import LOCALES
 from crm_core.cli._ui import Ui
@@ -49,6 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     commands.required = True
+    _agenda.register(commands, common)
     _check.register(commands, common)
     return parser
 

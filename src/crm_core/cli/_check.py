@@ -1,7 +1,8 @@
 """``crm-core check FILE.csv``: validate a DMS export before it is imported.
 
-Prints each violation with its row number, rule code and message; exits 1 when any
-error-level violation is found, so a script can gate an import on it.
+Prints each violation with its row number, rule code and message, then the completeness
+report (the OEM's fill-rate targets for sale reports and repair orders); exits 1 when an
+error-level violation is found or a target is missed, so a script can gate an import.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ from crm_core.cli._common import EXIT_OK, EXIT_VIOLATIONS, UsageError, existing_
 from crm_core.cli._ui import Ui
 from crm_core.domain.customer import Customer
 from crm_core.domain.rules import (
+    CompletenessReport,
+    RepairReport,
     SaleReport,
     Severity,
     StaffPhones,
@@ -33,6 +36,8 @@ from crm_core.domain.rules import (
     check_repair_order,
     check_sale_report,
     check_vehicle,
+    repair_order_completeness,
+    sale_report_completeness,
 )
 from crm_core.domain.vehicle import Vehicle
 
@@ -115,22 +120,39 @@ def run(args: argparse.Namespace, ui: Ui) -> int:
     kind = RecordKind(args.kind) if args.kind else _guess_kind(headers, mapping)
     findings: list[dict[str, Any]] = []
     count = 0
+
+    def checked() -> Iterator[SaleReport | RepairReport]:
+        """Check every row; pass the reports on to the completeness count (one pass)."""
+        nonlocal count
+        for row in _chain(first, rows):
+            count += 1
+            parsed = parse_row(kind, row, mapping)
+            for v in (*parsed.problems, *_check(parsed, staff, today)):
+                findings.append(
+                    {
+                        "row": row.number,
+                        "code": v.code,
+                        "field": v.field,
+                        "severity": v.severity.value,
+                        "message": v.message,
+                    }
+                )
+            bar.advance()
+            if isinstance(parsed.record, SaleReport | RepairReport):
+                yield parsed.record
+
+    fill: CompletenessReport | None = None
     with ui.progress(ui.t("checking"), None) as bar:
         try:
-            for row in _chain(first, rows):
-                count += 1
-                parsed = parse_row(kind, row, mapping)
-                for v in (*parsed.problems, *_check(parsed, staff, today)):
-                    findings.append(
-                        {
-                            "row": row.number,
-                            "code": v.code,
-                            "field": v.field,
-                            "severity": v.severity.value,
-                            "message": v.message,
-                        }
-                    )
-                bar.advance()
+            if kind is RecordKind.SALES:
+                fill = sale_report_completeness(r for r in checked() if isinstance(r, SaleReport))
+            elif kind is RecordKind.REPAIRS:
+                fill = repair_order_completeness(
+                    r for r in checked() if isinstance(r, RepairReport)
+                )
+            else:
+                for _ in checked():
+                    pass
         except CsvFormatError as exc:
             raise UsageError(f"{args.file}: {exc}") from exc
     errors = sum(f["severity"] == Severity.ERROR.value for f in findings)
@@ -141,17 +163,56 @@ def run(args: argparse.Namespace, ui: Ui) -> int:
         "errors": errors,
         "warnings": len(findings) - errors,
         "violations": findings,
+        "completeness": completeness_result(fill),
     }
     if ui.json:
         ui.print_json(result)
     else:
         _render(ui, result)
-    return EXIT_VIOLATIONS if errors else EXIT_OK
+    short = fill is not None and not fill.passed
+    return EXIT_VIOLATIONS if errors or short else EXIT_OK
 
 
 def _chain(first: Row, rest: Iterator[Row]) -> Iterator[Row]:
     yield first
     yield from rest
+
+
+def completeness_result(report: CompletenessReport | None) -> list[dict[str, Any]]:
+    """The completeness lines as data (empty for kinds the OEM sets no targets for)."""
+    if report is None:
+        return []
+    return [
+        {
+            "metric": line.metric.value,
+            "filled": line.met,
+            "of": line.total,
+            "share": None if line.share is None else round(float(line.share), 4),
+            "target": float(line.threshold),
+            "met": line.passed,
+        }
+        for line in report.lines
+    ]
+
+
+def render_completeness(ui: Ui, lines: list[dict[str, Any]]) -> None:
+    if not lines:
+        return
+    ui.table(
+        [ui.t("measure"), ui.t("filled"), ui.t("of"), ui.t("share"), ui.t("target"), ui.t("met")],
+        [
+            [
+                ui.t("metric." + line["metric"]),
+                line["filled"],
+                line["of"],
+                "-" if line["share"] is None else f"{line['share'] * 100:.1f} %",
+                f"{line['target'] * 100:.0f} %",
+                ui.t("yes") if line["met"] else ui.t("no"),
+            ]
+            for line in lines
+        ],
+        title=ui.t("completeness"),
+    )
 
 
 def _render(ui: Ui, result: dict[str, Any]) -> None:
@@ -164,6 +225,7 @@ def _render(ui: Ui, result: dict[str, Any]) -> None:
         )
     else:
         ui.line(ui.t("no_violations"))
+    render_completeness(ui, result["completeness"])
     ui.line(
         ui.t(
             "check_summary",
