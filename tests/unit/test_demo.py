@@ -31,7 +31,9 @@ from crm_core.demo import _tables as tables
 from crm_core.errors import ValidationError
 
 TODAY = date(2026, 11, 23)
-CLEAN = DemoConfig(today=TODAY, dealers=3, customers_per_dealer=400, defects=DefectRates.none())
+CLEAN = DemoConfig(
+    today=TODAY, dealers=3, customers_per_dealer=400, defects=DefectRates.none(), task_days=0
+)
 
 
 @pytest.fixture(scope="module")
@@ -348,7 +350,11 @@ def planted_data_matches(f: CustomerFile) -> None:
 
 def test_every_kind_planted_where_it_says() -> None:
     config = DemoConfig(
-        today=TODAY, dealers=3, customers_per_dealer=700, defects=DefectRates().scaled(3.0)
+        today=TODAY,
+        dealers=3,
+        customers_per_dealer=700,
+        defects=DefectRates().scaled(3.0),
+        task_days=0,
     )
     files = list(DemoGenerator(config).files())
     planted = Counter(d.kind for f in files for d in f.defects)
@@ -410,3 +416,36 @@ def test_config_validates() -> None:
     with pytest.raises(ValidationError, match="company_share"):
         DemoConfig(today=TODAY, company_share=2.0)
     assert list(DemoGenerator(DemoConfig(today=TODAY, customers_per_dealer=0)).files()) == []
+
+
+# -- follow-up tasks in the recent history --------------------------------------------------
+
+
+def test_recent_callbacks_point_at_the_planners_tasks() -> None:
+    from crm_core import Callback, CallbackOutcome, TaskStatus
+
+    config = DemoConfig(today=TODAY, customers_per_dealer=250, task_days=35)
+    files = list(DemoGenerator(config).files())
+    linked = 0
+    for f in files:
+        tasks = {t.id: t for t in f.tasks}
+        assert len(tasks) == len(f.tasks)
+        for task in f.tasks:
+            assert task.customer_id == f.customer.id
+            assert task.id.startswith("t-")  # the planner's ids
+            assert task.due_from.date() >= date(2026, 10, 1)
+        for i in f.interactions:
+            if isinstance(i.detail, Callback) and i.detail.task_id is not None:
+                linked += 1
+                task = tasks[i.detail.task_id]
+                assert task.rule_id == i.detail.rule_id
+                assert task.vehicle_id == i.vehicle_id
+                reached = i.detail.outcome is not CallbackOutcome.NOT_REACHED
+                if reached:
+                    assert task.status is TaskStatus.DONE
+    assert linked > 10
+    assert all(
+        not (isinstance(i.detail, Callback) and i.detail.task_id)
+        for f in DemoGenerator(attrs.evolve(config, task_days=0)).files()
+        for i in f.interactions
+    )

@@ -76,7 +76,12 @@ def findings(
 @pytest.mark.parametrize("seed", [1, 2])
 def test_checks_find_every_planted_defect(seed: int) -> None:
     config = DemoConfig(
-        today=TODAY, seed=seed, dealers=3, customers_per_dealer=500, defects=DefectRates().scaled(3)
+        today=TODAY,
+        seed=seed,
+        dealers=3,
+        customers_per_dealer=500,
+        defects=DefectRates().scaled(3),
+        task_days=0,
     )
     gen = DemoGenerator(config)
     staff = StaffPhones.of(s for d in gen.dealers() for s in d.staff)

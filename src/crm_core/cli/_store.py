@@ -20,6 +20,7 @@ from crm_core.domain.dealer import Dealer, Staff
 from crm_core.domain.interaction import Interaction
 from crm_core.domain.membership import ClubMember, PointsEntry, Referral
 from crm_core.domain.ports.storage import UnitOfWork
+from crm_core.domain.task import FollowUpTask
 from crm_core.domain.vehicle import Ownership, Vehicle
 from crm_core.errors import CrmCoreError
 
@@ -88,6 +89,7 @@ _ORDER: tuple[tuple[type, Callable[[UnitOfWork], Any]], ...] = (
     (Vehicle, lambda u: u.vehicles),
     (Ownership, lambda u: u.ownerships),
     (Interaction, lambda u: u.interactions),
+    (FollowUpTask, lambda u: u.tasks),
     (Case, lambda u: u.cases),
     (ClubMember, lambda u: u.club_members),
     (PointsEntry, lambda u: u.points),

@@ -75,8 +75,13 @@ from crm_core.domain.membership import (
     Referral,
     Tier,
 )
+from crm_core.domain.task import FollowUpTask, TaskStatus
 from crm_core.domain.vehicle import Ownership, UsageNature, Vehicle
-from crm_core.errors import ValidationError
+from crm_core.errors import UnknownCalendarYearError, ValidationError
+from crm_core.schedule.calendars import load_standard
+from crm_core.schedule.planner import CustomerFacts, PlanningContext, plan
+from crm_core.schedule.workdays import china_workday_calendar
+from crm_core.schedule.working_time import WorkingTime
 
 __all__ = [
     "STOCK_CUSTOMER_NAME",
@@ -100,6 +105,7 @@ DemoRecord = (
     | ClubMember
     | PointsEntry
     | Referral
+    | FollowUpTask
 )
 
 STOCK_CUSTOMER_NAME = "商品车"  # seed 000: stock and PDI cars are serviced under this name
@@ -149,7 +155,12 @@ class DemoConfig:
     ``dealers`` > 1 makes a dealer group: dealer *i* sits in city *i* of the table and
     sells brand *i* (SVW, Dongfeng Peugeot, Skoda in turn), so each of the three standard
     calendars has customers. ``histories=False`` generates only customers, vehicles and
-    ownerships — the fast path for bulk-load benchmarks.
+    ownerships — the fast path for bulk-load benchmarks. With ``task_days`` > 0 (the
+    ``crm-core demo`` command uses 35) the history's last ``task_days`` days also carry
+    the follow-up tasks the dealer's standard calendar made (planned by
+    :mod:`crm_core.schedule.planner`, so their ids are the planner's), each callback
+    pointing at its task: the callback report and the callback KPIs then have their data,
+    and today's agenda does not repeat a call that was made.
     """
 
     today: date
@@ -163,6 +174,7 @@ class DemoConfig:
     club_share: float = attrs.field(default=0.55, validator=_validate_share)
     callback_done_share: float = attrs.field(default=0.9, validator=_validate_share)
     histories: bool = True
+    task_days: int = attrs.field(default=0, validator=_validate_positive)
     defects: DefectRates = attrs.field(factory=DefectRates)
     timezone: str = "Asia/Shanghai"
     first_city: int = attrs.field(default=0, validator=_validate_positive)
@@ -218,6 +230,7 @@ class CustomerFile:
     vehicles: tuple[Vehicle, ...] = ()
     ownerships: tuple[Ownership, ...] = ()
     interactions: tuple[Interaction, ...] = ()
+    tasks: tuple[FollowUpTask, ...] = ()
     cases: tuple[Case, ...] = ()
     club_members: tuple[ClubMember, ...] = ()
     points: tuple[PointsEntry, ...] = ()
@@ -232,6 +245,7 @@ class CustomerFile:
         yield from self.vehicles
         yield from self.ownerships
         yield from self.interactions
+        yield from self.tasks
         yield from self.cases
         yield from self.club_members
         yield from self.points
@@ -290,6 +304,19 @@ class DemoGenerator:
         self._tz = ZoneInfo(config.timezone)
         self._history_start = config.today - timedelta(days=365 * config.history_years)
         self._dealers: tuple[DemoDealer, ...] | None = None
+        self._contexts: dict[str, PlanningContext] = {}
+        self._tasks_from = config.today - timedelta(days=config.task_days)
+
+    def planning_context(self, brand: t.Brand) -> PlanningContext:
+        """The planner's context for a brand's standard calendar (built once per brand)."""
+        ctx = self._contexts.get(brand.key)
+        if ctx is None:
+            ctx = PlanningContext(
+                calendar=load_standard(brand.key),
+                working_time=WorkingTime(china_workday_calendar(), timezone=self.config.timezone),
+            )
+            self._contexts[brand.key] = ctx
+        return ctx
 
     # -- dealers ------------------------------------------------------------------------
 
@@ -496,6 +523,7 @@ class _FileBuilder:
         self.vehicles: list[Vehicle] = []
         self.ownerships: list[Ownership] = []
         self.interactions: list[Interaction] = []
+        self.tasks: list[FollowUpTask] = []
         self.cases: list[Case] = []
         self.members: list[ClubMember] = []
         self.points: list[PointsEntry] = []
@@ -551,6 +579,7 @@ class _FileBuilder:
             vehicles=tuple(self.vehicles),
             ownerships=tuple(self.ownerships),
             interactions=tuple(self.interactions),
+            tasks=tuple(self.tasks),
             cases=tuple(self.cases),
             club_members=tuple(self.members),
             points=tuple(self.points),
@@ -1075,14 +1104,46 @@ class _History:
         """Make the calendar's callback ``step`` for ``anchor`` — or, now and then, forget."""
         rng = self.rng
         day = anchor + timedelta(days=step.offset_days + int(rng.random() * step.window_days))
-        if day >= self.today or rng.random() >= self.fb.cfg.callback_done_share:
+        if day >= self.today:
+            return
+        if rng.random() >= self.fb.cfg.callback_done_share:
+            # forgotten: the task was due all the same, and stays open
+            task = self.planned_task(step.rule_id, self.gen._at(day, 9, 18, rng))
+            if task is not None:
+                self.fb.tasks.append(task)
             return
         staff = self.consultant.id if step.role == "sales_consultant" else _choice(rng, self.crs).id
         self.callback(day, staff, step.rule_id, survey=step.survey)
 
+    def planned_task(self, rule_id: str, at: datetime) -> FollowUpTask | None:
+        """The task the dealer's calendar has due at ``at`` for ``rule_id`` on this car, as
+        the planner makes it (None outside the task period or when the planner has none)."""
+        if at.date() < self.gen._tasks_from:
+            return None
+        facts = CustomerFacts(
+            customer=self.customer,
+            vehicles=(self.vehicle,),
+            ownerships=tuple(o for o in self.fb.ownerships if o.vehicle_id == self.vehicle.id),
+            interactions=tuple(
+                i
+                for i in self.fb.interactions
+                if i.vehicle_id == self.vehicle.id and i.occurred_at < at
+            ),
+            tasks=tuple(self.fb.tasks),
+        )
+        try:
+            result = plan(facts, self.gen.planning_context(self.fb.dealer.brand), now=at)
+        except UnknownCalendarYearError:
+            return None
+        return next(
+            (t for t in result.tasks if t.rule_id == rule_id and t.vehicle_id == self.vehicle.id),
+            None,
+        )
+
     def callback(self, day: date, staff: StaffId, rule: str, *, survey: bool) -> None:
         rng = self.rng
         at = self.gen._at(day, 9, 18, rng)
+        task = self.planned_task(rule, at)
         outcome = _OUTCOMES.pick(rng)
         if not self.customer.contactable:
             outcome = CallbackOutcome.REFUSED
@@ -1121,6 +1182,7 @@ class _History:
             Channel.PHONE,
             Callback(
                 outcome=outcome,
+                task_id=task.id if task is not None else None,
                 rule_id=rule,
                 satisfaction=satisfaction,
                 would_recommend=recommend,
@@ -1128,6 +1190,11 @@ class _History:
                 issues=issues,
             ),
         )
+        if task is not None:
+            done = outcome is not CallbackOutcome.NOT_REACHED
+            self.fb.tasks.append(
+                attrs.evolve(task, status=TaskStatus.DONE if done else TaskStatus.PLANNED)
+            )
         if outcome is CallbackOutcome.NOT_REACHED:
             retry = day + timedelta(days=1)
             if retry < self.today and rng.random() < 0.7:

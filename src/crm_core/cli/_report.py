@@ -1,0 +1,216 @@
+"""``crm-core report --month YYYY-MM``: the month's KPIs and the monthly callback report.
+
+The records are streamed from the store page by page (the KPI functions read each stream
+once), so the report's memory does not grow with the database.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable, Iterator
+from datetime import date
+from decimal import Decimal
+from typing import Any, TypeVar
+
+from crm_core.cli._common import EXIT_OK, UsageError, month, now
+from crm_core.cli._store import open_storage
+from crm_core.cli._ui import Ui
+from crm_core.domain.dealer import Dealer
+from crm_core.domain.ids import DealerId
+from crm_core.domain.ports.storage import UnitOfWork
+from crm_core.scoring import (
+    CallbackReport,
+    KpiSet,
+    KpiValue,
+    Period,
+    callback_reports,
+    dealer_kpis,
+)
+from crm_core.scoring.kpi import NOT_APPLICABLE
+
+__all__ = ["month_report", "register", "render_report"]
+
+R = TypeVar("R")
+_PAGE = 2000
+
+
+def register(commands: Any, common: argparse.ArgumentParser) -> None:
+    p = commands.add_parser(
+        "report",
+        parents=[common],
+        help="the month's KPIs and the monthly callback report",
+        description=__doc__,
+    )
+    p.add_argument("--db", required=True, metavar="URL", help="SQLite file or PostgreSQL URL")
+    p.add_argument(
+        "--month", type=month, metavar="YYYY-MM", help="the month (default: the current one)"
+    )
+    p.add_argument("--dealer", metavar="ID", help="only this dealer (default: all)")
+    p.set_defaults(handler=run)
+
+
+def _paged(page: Callable[[Any, int], list[R]]) -> Iterator[R]:
+    """Every record of a ``by_dealer``-style reader, one page at a time."""
+    after: Any = None
+    while True:
+        records = page(after, _PAGE)
+        yield from records
+        if len(records) < _PAGE:
+            return
+        after = getattr(records[-1], "id")  # noqa: B009 - records of several types
+
+
+def month_report(uow: UnitOfWork, dealer: Dealer, first_day: date) -> dict[str, Any]:
+    """The KPI set and callback report of ``dealer`` for the month of ``first_day``."""
+    period = Period.month(first_day.year, first_day.month, dealer.timezone)
+    did = DealerId(dealer.id)
+
+    def stream(repo: Any) -> Iterator[Any]:
+        return _paged(lambda after, limit: repo.by_dealer(did, after=after, limit=limit))
+
+    kpis = dealer_kpis(
+        period,
+        ownerships=stream(uow.ownerships),
+        customers=stream(uow.customers),
+        tasks=stream(uow.tasks),
+        interactions=stream(uow.interactions),
+        points=stream(uow.points),
+        members=stream(uow.club_members),
+        referrals=stream(uow.referrals),
+        dealer_id=did,
+    )[did]
+    callbacks = callback_reports(
+        period, stream(uow.tasks), stream(uow.interactions), dealer_id=did
+    )[did]
+    return {
+        "dealer": dealer.id,
+        "dealer_name": dealer.name,
+        "month": period.label,
+        "kpis": [_kpi(v) for v in _ordered(kpis)],
+        "callbacks": _callbacks(callbacks),
+    }
+
+
+def _ordered(kpis: KpiSet) -> list[KpiValue]:
+    return list(kpis)
+
+
+def _number(value: Decimal | object) -> float | None:
+    return None if value is NOT_APPLICABLE or not isinstance(value, Decimal) else float(value)
+
+
+def _kpi(value: KpiValue) -> dict[str, Any]:
+    return {
+        "code": value.code,
+        "numerator": value.numerator,
+        "denominator": value.denominator,
+        "value": _number(value.value),
+        "outcome": value.outcome.value if value.outcome is not None else None,
+    }
+
+
+def _callbacks(report: CallbackReport) -> dict[str, Any]:
+    return {
+        "due": report.due,
+        "made": _kpi(report.made),
+        "successful": _kpi(report.successful),
+        "satisfaction": _number(report.satisfaction.value),
+        "questions": {q.question: _number(q.mean.value) for q in report.questions},
+        "top_issues": [{"issue": issue, "count": n} for issue, n in report.top_issues],
+        "compliance": [
+            {
+                "window": w.key,
+                "days": f"{w.min_days}-{w.max_days}",
+                "due": w.due,
+                "inside": w.inside,
+                "early": w.early,
+                "late": w.late,
+                "not_done": w.not_done,
+                "inside_rate": _number(w.inside_rate.value),
+            }
+            for w in report.compliance
+        ],
+    }
+
+
+def run(args: argparse.Namespace, ui: Ui) -> int:
+    first_day = args.month or now().date().replace(day=1)
+    storage = open_storage(args.db)
+    try:
+        with storage.unit_of_work() as uow:
+            dealers = uow.dealers.all()
+            if args.dealer is not None:
+                dealers = [d for d in dealers if d.id == args.dealer]
+                if not dealers:
+                    raise UsageError(f"no dealer {args.dealer!r} in the database")
+            with ui.progress(ui.t("reporting"), len(dealers)) as bar:
+                reports = []
+                for dealer in dealers:
+                    reports.append(month_report(uow, dealer, first_day))
+                    bar.advance()
+    finally:
+        storage.close()
+    result = {"reports": reports}
+    if ui.json:
+        ui.print_json(result)
+    else:
+        for report in reports:
+            render_report(ui, report)
+    return EXIT_OK
+
+
+def _show(value: float | None, denominator: int | None) -> str:
+    """A count as a number, a rate as a percentage, "n/a" when the rate has no base."""
+    if value is None:
+        return "n/a"
+    if denominator is None:
+        return f"{value:g}"
+    return f"{value * 100:.1f} %"
+
+
+def render_report(ui: Ui, report: dict[str, Any]) -> None:
+    ui.heading(ui.t("report_heading", dealer=report["dealer_name"], month=report["month"]))
+    ui.table(
+        [ui.t("kpi"), ui.t("value"), ui.t("numerator"), ui.t("denominator"), ui.t("outcome")],
+        [
+            [
+                ui.t("kpi." + k["code"]),
+                _show(k["value"], k["denominator"]),
+                k["numerator"],
+                "" if k["denominator"] is None else k["denominator"],
+                k["outcome"] or "",
+            ]
+            for k in report["kpis"]
+        ],
+        title=ui.t("kpis"),
+    )
+    cb = report["callbacks"]
+    made, ok = cb["made"], cb["successful"]
+    ui.table(
+        [ui.t("measure"), ui.t("value")],
+        [
+            [ui.t("callbacks_due"), cb["due"]],
+            [ui.t("callbacks_made"), f"{made['numerator']} ({_show(made['value'], 1)})"],
+            [ui.t("callbacks_successful"), f"{ok['numerator']} ({_show(ok['value'], 1)})"],
+            [ui.t("satisfaction"), _show(cb["satisfaction"], None)],
+            *([f"{ui.t('question')}: {q}", _show(v, None)] for q, v in cb["questions"].items()),
+            *([ui.t("issue"), f"{i['issue']} × {i['count']}"] for i in cb["top_issues"]),
+        ],
+        title=ui.t("callback_report"),
+    )
+    if cb["compliance"]:
+        ui.table(
+            [
+                ui.t("window"),
+                ui.t("days"),
+                ui.t("due"),
+                ui.t("inside"),
+                ui.t("late"),
+                ui.t("not_done"),
+            ],
+            [
+                [w["window"], w["days"], w["due"], w["inside"], w["late"], w["not_done"]]
+                for w in cb["compliance"]
+            ],
+            title=ui.t("compliance"),
+        )
