@@ -7,12 +7,22 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from cli_data import SMALL
+from cli_data import SMALL, build_demo_db, fresh_copy
 
 from crm_core.adapters.sql import SqlStorage, head_revision
 from crm_core.cli import main
 from crm_core.demo import DefectKind, DemoGenerator
-from crm_core.domain.ids import DealerId
+from crm_core.domain.ids import CustomerId, DealerId
+
+
+@pytest.fixture(scope="module")
+def demo_db_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_demo_db(tmp_path_factory.mktemp("demo"))
+
+
+@pytest.fixture
+def demo_db(demo_db_template: Path, tmp_path: Path) -> Path:
+    return fresh_copy(demo_db_template, tmp_path)
 
 
 def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
@@ -133,7 +143,7 @@ def test_duplicates_apply_merges_with_audit(
                         entries = uow.audit.for_subject(DealerId(dealer), "customer", kept[0])
                         assert [e.action for e in entries] == ["customer.merge"]
                         assert set(entries[0].related_ids) == set(group) - {kept[0]}
-                        owned = uow.ownerships.of_customer(DealerId(dealer), kept[0])
+                        owned = uow.ownerships.of_customer(DealerId(dealer), CustomerId(kept[0]))
                         assert owned
     finally:
         storage.close()
