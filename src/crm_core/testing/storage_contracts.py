@@ -252,12 +252,18 @@ RECORD_KINDS: tuple[RecordKind, ...] = (
 
 
 def _round_trip_settings(test: Callable[..., None]) -> Callable[..., None]:
-    # a few examples per record type and backend: the record strategies are shared with
-    # the serializer's own property tests, which explore them at length
+    # A few examples per record type and backend: the record strategies are shared with
+    # the serializer's own property tests, which explore them at length. The same test
+    # runs on several subclasses (one per adapter) by design: each is a different
+    # executor, which hypothesis flags unless told this is intended.
     return settings(
-        max_examples=15,
+        max_examples=10,
         deadline=None,
-        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+        suppress_health_check=[
+            HealthCheck.function_scoped_fixture,
+            HealthCheck.too_slow,
+            HealthCheck.differing_executors,
+        ],
     )(test)
 
 

@@ -4,7 +4,7 @@ Needs the ``sql`` extra (``pip install crm-core[sql]``), plus ``postgres`` for P
 """
 
 from crm_core.adapters.sql.engine import create_engine
-from crm_core.adapters.sql.migrate import current_revision, head_revision, upgrade
+from crm_core.adapters.sql.migrate import current_revision, downgrade, head_revision, upgrade
 from crm_core.adapters.sql.storage import SqlStorage, SqlUnitOfWork
 
 __all__ = [
@@ -12,6 +12,7 @@ __all__ = [
     "SqlUnitOfWork",
     "create_engine",
     "current_revision",
+    "downgrade",
     "head_revision",
     "upgrade",
 ]

@@ -14,6 +14,7 @@ an advisory lock, SQLite with its write lock.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -21,12 +22,21 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from alembic.util import CommandError
 from sqlalchemy.engine import URL
 
 from crm_core.adapters.sql._errors import translated
 from crm_core.adapters.sql.engine import create_engine
+from crm_core.errors import RepositoryError
 
-__all__ = ["current_revision", "head_revision", "revisions", "upgrade", "upgrade_engine"]
+__all__ = [
+    "current_revision",
+    "downgrade",
+    "head_revision",
+    "revisions",
+    "upgrade",
+    "upgrade_engine",
+]
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -61,10 +71,27 @@ def upgrade(target: str | os.PathLike[str] | URL, revision: str = "head") -> Non
 
 def upgrade_engine(engine: sa.Engine, revision: str = "head") -> None:
     """:func:`upgrade` on an existing engine."""
+    _run(engine, command.upgrade, revision)
+
+
+def downgrade(target: str | os.PathLike[str] | URL, revision: str) -> None:
+    """Take the database back to ``revision`` (``"base"``: drop every table). Data in
+    what is dropped is lost; meant for rolling back a failed deployment."""
+    engine = create_engine(target)
+    try:
+        _run(engine, command.downgrade, revision)
+    finally:
+        engine.dispose()
+
+
+def _run(engine: sa.Engine, step: Callable[[Config, str], None], revision: str) -> None:
     config = _config()
-    with translated("upgrade the schema"), engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, revision)
+    try:
+        with translated("migrate the schema"), engine.begin() as connection:
+            config.attributes["connection"] = connection
+            step(config, revision)
+    except CommandError as exc:
+        raise RepositoryError(f"cannot migrate to {revision!r}: {exc}") from exc
 
 
 def current_revision(target: str | os.PathLike[str] | URL) -> str | None:
