@@ -43,6 +43,7 @@ import random
 import ssl
 import threading
 import time
+import warnings
 from collections.abc import Sequence
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
@@ -185,7 +186,9 @@ class FakeSmsGateway(_Recorder):
         return SmsHttpConfig(**settings)
 
     def start(self) -> Self:
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, args=(0.05,), daemon=True
+        )
         self._thread.start()
         return self
 
@@ -260,6 +263,12 @@ class _Controller(Controller):
         self.port = self.server.sockets[0].getsockname()[1]
         super()._trigger_server()  # type: ignore[no-untyped-call]
 
+    def factory(self) -> SMTP:
+        with warnings.catch_warnings():
+            # AUTH on SMTPS is over TLS, but aiosmtpd cannot tell and warns on each connection
+            warnings.filterwarnings("ignore", "Requiring AUTH while not requiring TLS")
+            return SMTP(self.handler, **self.SMTP_kwargs)
+
 
 class FakeSmtpServer(_Recorder):
     """An SMTP server (aiosmtpd) in a thread on 127.0.0.1.
@@ -292,7 +301,9 @@ class FakeSmtpServer(_Recorder):
             options.update(
                 authenticator=self._authenticate,
                 auth_required=True,
-                auth_require_tls=security is not SmtpSecurity.NONE,
+                # aiosmtpd only knows about TLS it negotiated itself (STARTTLS); on SMTPS
+                # the whole connection is TLS already
+                auth_require_tls=security is SmtpSecurity.STARTTLS,
             )
         self._controller = _Controller(self, hostname="127.0.0.1", port=0, **options)
 
@@ -341,7 +352,7 @@ class FakeSmtpServer(_Recorder):
             and self.credentials is not None
             and (data.login.decode(), data.password.decode()) == self.credentials
         )
-        return AuthResult(success=ok)
+        return AuthResult(success=ok, handled=False)
 
     async def handle_RCPT(
         self, server: SMTP, session: Session, envelope: Envelope, address: str, options: list[str]
