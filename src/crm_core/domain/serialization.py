@@ -83,6 +83,21 @@ def _structure_decimal(value: Any, _: type) -> Decimal:
     return result
 
 
+def _structure_enum(value: Any, cls: type[enum.Enum]) -> enum.Enum:
+    # registered for StrEnum explicitly: StrEnum subclasses str, and the str hook would
+    # otherwise hand back the raw string, so ``customer.type is CustomerType.COMPANY``
+    # would be False for a company read back from JSON
+    if isinstance(value, cls):
+        return value
+    if not isinstance(value, str):
+        raise ValidationError(f"expected a string, got {type(value).__name__}")
+    try:
+        return cls(value)
+    except ValueError as exc:
+        allowed = ", ".join(str(member.value) for member in cls)
+        raise ValidationError(f"{value!r} is not one of: {allowed}") from exc
+
+
 def configure_converter(converter: cattrs.Converter) -> None:
     """Install crm_core's hooks on an existing converter (the cattrs convention)."""
     converter.register_unstructure_hook(date, date.isoformat)
@@ -95,6 +110,7 @@ def configure_converter(converter: cattrs.Converter) -> None:
     # StrEnum members are str subclasses; emit the plain value so json.dumps and other
     # tools see a str, not an enum member
     converter.register_unstructure_hook(enum.StrEnum, lambda v: v.value)
+    converter.register_structure_hook(enum.StrEnum, _structure_enum)
     # sets serialize sorted so the same record always gives the same JSON
     converter.register_unstructure_hook_func(
         lambda t: getattr(t, "__origin__", None) is frozenset,
