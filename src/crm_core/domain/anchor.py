@@ -20,3 +20,10 @@ class AnchorKind(enum.StrEnum):
     WARRANTY_END = "warranty_end"
     LAST_VISIT = "last_visit"  # last workshop visit: periodic and lost-owner callbacks
     HOLIDAY = "holiday"  # a festival greeting: anchored on the calendar, not the subject
+    DISSATISFACTION = "dissatisfaction"  # a callback that found the customer dissatisfied
+    COMPLAINT = "complaint"  # a callback that found a complaint (seed 001 escalation)
+    FIRST_CONTACT = "first_contact"  # a prospect's first inbound call or showroom visit
+    TEST_DRIVE = "test_drive"
+    CLUB_ENROLMENT = "club_enrolment"  # joined the owners' club (seed 002 touchpoints)
+    INSPECTION_DUE = "inspection_due"  # the vehicle's next periodic inspection
+    NOT_REACHED = "not_reached"  # a callback that did not reach the customer: the retry

@@ -13,3 +13,4 @@ class Channel(enum.StrEnum):
     IN_PERSON = "in_person"  # 到店 / 面谈
     WECHAT = "wechat"  # 微信
     APP = "app"  # the carmaker's or dealer's app
+    INTERNAL = "internal"  # no customer contact: entering a record, reporting to CR

@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 import attrs
 
+from crm_core.domain._mask import mask_phone, mask_text
 from crm_core.domain._validators import aware, non_empty, non_negative
 from crm_core.domain.contact import Channel
 from crm_core.domain.dealer import StaffRole
@@ -45,6 +46,9 @@ class FollowUpTask:
     assignee_id: StaffId | None = None
     priority: int = 0  # higher first; redlist customers get a boost
     focus: str | None = None  # script / focus key of the call
+    contact_name: str | None = attrs.field(default=None, repr=mask_text)  # e.g. the reporter
+    contact_phone: str | None = attrs.field(default=None, repr=mask_phone)  # number to call
+    preferred_time: str | None = None  # the customer's preferred time, as recorded
     attempt: int = attrs.field(default=1, validator=non_negative)
     status: TaskStatus = TaskStatus.PLANNED
     status_reason: str | None = None

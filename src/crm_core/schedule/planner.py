@@ -1,0 +1,1003 @@
+"""The planner: from the facts about a customer to the follow-up tasks due.
+
+:func:`plan` is a pure function of its arguments — the customer's facts (vehicles,
+ownerships, interactions, cases, the tasks already stored), a :class:`PlanningContext`
+(the calendar, the dealer's working time, festivals, policies) and ``now``. Planning the
+same facts at the same ``now`` twice gives the same result, and every task's id is derived
+from (rule, subject, anchor event, occurrence), so storing a task twice stores it once.
+
+What it does, in order, for each rule of the calendar and each anchor event it finds:
+
+1. the rule's filters (customer type, usage nature, taxi, new or used car, consent on the
+   repair order, "unless already serviced / delivered");
+2. the due window: ``anchor + offset`` for ``window``; a rule that asks for working time
+   has its window moved to the dealer's business hours (a window lying wholly in the
+   Spring Festival holiday moves, with its length, to the first working moment after it);
+3. what happened since: a task stored as done, or a callback that reached the customer,
+   closes it; a callback that did not reach the customer plans attempt ``n + 1`` on the
+   next working day, up to the rule's ``retry.max_attempts`` (then it is reported as
+   skipped, not dropped);
+4. the consent gate (:mod:`crm_core.schedule.consent`), the one place where do-not-disturb,
+   blacklist, refusals, opt-outs, quiet hours and the contact cap apply.
+
+A callback that finds the customer dissatisfied is an anchor of its own
+(``AnchorKind.DISSATISFACTION``: report to CR the same day, revisit within three days in
+the SVW calendar); a callback that finds a complaint also proposes a complaint
+:class:`~crm_core.domain.case.Case` for the host to store.
+
+See ``docs/calendars.md`` for a worked example.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from bisect import bisect_right
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from datetime import date, datetime, time, timedelta
+from typing import NamedTuple
+
+import attrs
+from dateutil.relativedelta import relativedelta
+
+from crm_core.domain.anchor import AnchorKind
+from crm_core.domain.case import Case, CaseKind, CaseSource, CaseStatus, CaseStatusChange
+from crm_core.domain.customer import Customer
+from crm_core.domain.dealer import StaffRole
+from crm_core.domain.ids import CaseId, StaffId, TaskId, VehicleId
+from crm_core.domain.interaction import (
+    Callback,
+    CallbackOutcome,
+    Interaction,
+    InteractionKind,
+    Recommendation,
+    RepairOrder,
+    Sale,
+)
+from crm_core.domain.task import FollowUpTask, TaskStatus
+from crm_core.domain.vehicle import Ownership, Vehicle
+from crm_core.schedule.calendars import Calendar, Rule, Span, Unit, Unless, VehicleCondition
+from crm_core.schedule.consent import ContactPolicy, Skip, SkipReason, gate, screen
+from crm_core.schedule.festivals import FestivalCalendar, festival_calendar
+from crm_core.schedule.working_time import WorkingTime
+
+__all__ = [
+    "AnchorWindows",
+    "CustomerFacts",
+    "Forecast",
+    "Plan",
+    "PlannerConfig",
+    "PlanningContext",
+    "agenda",
+    "anchor_windows",
+    "forecast",
+    "plan",
+]
+
+
+# --- inputs and outputs ------------------------------------------------------------------
+
+
+@attrs.frozen(slots=True)
+class CustomerFacts:
+    """Everything the planner may look at for one customer. A storage adapter fills it;
+    ``tasks`` are the tasks already stored for the customer (to know what is done)."""
+
+    customer: Customer
+    vehicles: tuple[Vehicle, ...] = ()
+    ownerships: tuple[Ownership, ...] = ()
+    interactions: tuple[Interaction, ...] = ()
+    cases: tuple[Case, ...] = ()
+    tasks: tuple[FollowUpTask, ...] = ()
+
+
+@attrs.frozen(slots=True)
+class PlannerConfig:
+    """The planner's own numbers (the calendars hold the standards' numbers).
+
+    ``dissatisfied_at_most``: a satisfaction score (1–5) or survey answer at or below it
+    marks the customer dissatisfied. ``overdue_days``: how long a task that was not done
+    stays on the agenda after its window closed. ``redlist_boost``: added to the priority
+    of redlisted (VIP) customers' tasks so they come first. ``shift_slack_days``: the
+    longest a window can be pushed back by rest days (the Spring Festival and National Day
+    holidays with their weekends), used by :func:`anchor_windows` to stay on the safe side.
+    """
+
+    dissatisfied_at_most: int = 2
+    dissatisfied_recommendations: frozenset[Recommendation] = frozenset(
+        {Recommendation.PROBABLY_NOT, Recommendation.DEFINITELY_NOT}
+    )
+    overdue_days: int = 7
+    redlist_boost: int = 1000
+    shift_slack_days: int = 14
+    contact: ContactPolicy = attrs.field(factory=ContactPolicy)
+
+
+def _default_inspection(_: Vehicle, __: date) -> date | None:
+    return None
+
+
+@attrs.frozen(slots=True)
+class PlanningContext:
+    """What stays the same across customers: the calendar, the dealer's working time
+    (working-day calendar, business and quiet hours, timezone), festivals, policies.
+
+    ``inspection_due(vehicle, day)`` gives the date of the vehicle's next periodic
+    inspection on or after ``day`` for rules anchored on ``inspection_due``; a host that
+    does not track inspections leaves the default, and those rules plan nothing.
+    """
+
+    calendar: Calendar
+    working_time: WorkingTime
+    config: PlannerConfig = PlannerConfig()
+    festivals: FestivalCalendar = attrs.field(factory=festival_calendar)
+    inspection_due: Callable[[Vehicle, date], date | None] = _default_inspection
+
+
+@attrs.frozen(slots=True)
+class Plan:
+    """The planner's answer for one customer.
+
+    ``tasks``: due now, in priority order. ``deferred``: pushed back by the contact cap
+    (status ``DEFERRED``, the reason in ``status_reason``). ``skipped``: what will not be
+    done and why (consent, attempts exhausted). ``cases``: complaint cases the host should
+    open (new ones only).
+    """
+
+    customer_id: str
+    tasks: tuple[FollowUpTask, ...] = ()
+    deferred: tuple[FollowUpTask, ...] = ()
+    skipped: tuple[Skip, ...] = ()
+    cases: tuple[Case, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.tasks or self.deferred or self.skipped or self.cases)
+
+
+# --- anchor windows ----------------------------------------------------------------------
+
+
+@attrs.frozen(slots=True)
+class AnchorWindows:
+    """For each anchor kind, the date ranges (inclusive) in which an anchor event can make
+    a task due in ``[first_day, last_day]``.
+
+    The contract with a storage adapter: a subject none of whose anchor events falls in
+    its kind's ranges cannot get a task in that period, so the adapter reads only the
+    subjects that have one (an indexed range query per kind). The ranges are a safe
+    superset; the planner makes the final decision. Kinds: the anchors of the calendar's
+    rules; ``NOT_REACHED`` for callbacks that did not reach the customer (their retries);
+    ``COMPLAINT`` always (a complaint proposes a case). ``HOLIDAY`` ranges hold festival
+    dates: when one matches, every contactable customer is a subject (a festival greeting
+    goes to everyone). ``LAST_VISIT`` is the vehicle's latest workshop visit;
+    ``INSPECTION_DUE`` the next inspection date, which the adapter must store to use it.
+    """
+
+    first_day: date
+    last_day: date
+    ranges: Mapping[AnchorKind, tuple[tuple[date, date], ...]]
+
+    def contains(self, kind: AnchorKind, day: date) -> bool:
+        spans = self.ranges.get(kind)
+        if not spans:
+            return False
+        index = bisect_right(spans, (day, date.max)) - 1
+        return index >= 0 and spans[index][0] <= day <= spans[index][1]
+
+
+def _day_bounds(span: Span, slack: int) -> tuple[int, int]:
+    """The fewest and most calendar days ``span`` can move a date."""
+    n = span.amount
+    if span.unit is Unit.DAYS:
+        return n, n
+    if span.unit is Unit.HOURS:
+        return n // 24, -(-n // 24) + 1
+    if span.unit is Unit.MONTHS:
+        return int(n * 30.437) - 3, int(n * 30.437) + 3
+    if span.unit is Unit.WORKING_HOURS:
+        return 0, n + slack
+    # working days: weekends and holidays stretch them
+    stretch = abs(n) * 7 // 5 + 2 + slack
+    return (n, n + stretch) if n >= 0 else (n - stretch, n)
+
+
+def _merge(spans: list[tuple[date, date]]) -> tuple[tuple[date, date], ...]:
+    merged: list[tuple[date, date]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1] + timedelta(days=1):
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return tuple(merged)
+
+
+def anchor_windows(
+    calendar: Calendar,
+    first_day: date,
+    last_day: date | None = None,
+    *,
+    config: PlannerConfig | None = None,
+) -> AnchorWindows:
+    """The anchor-date ranges whose events can make a task due between ``first_day`` and
+    ``last_day`` (default: the same day). See :class:`AnchorWindows` for the contract.
+
+    >>> from datetime import date
+    >>> from crm_core.schedule.calendars import load_standard
+    >>> w = anchor_windows(load_standard("svw"), date(2026, 11, 23))
+    >>> w.contains(AnchorKind.DELIVERY, date(2026, 11, 12))   # 11 days ago: CR callback
+    True
+    >>> w.contains(AnchorKind.DELIVERY, date(2026, 8, 1))
+    False
+    """
+    config = config or PlannerConfig()
+    last_day = last_day or first_day
+    slack = config.shift_slack_days
+    earliest = first_day - timedelta(days=config.overdue_days + slack)
+    spans: dict[AnchorKind, list[tuple[date, date]]] = defaultdict(list)
+    retry_days = 0
+    for rule in calendar.rules:
+        w_max = _day_bounds(rule.window, slack)[1]
+        retry_days = max(retry_days, _day_bounds(rule.retry.after, slack)[1])
+        for _, offset, step in rule.spans():
+            o_min, o_max = _day_bounds(offset, slack)
+            s_min, s_max = _day_bounds(step, slack) if step else (0, 0)
+            start = earliest - timedelta(days=o_max + s_max + w_max)
+            end = last_day - timedelta(days=o_min + s_min)
+            spans[rule.anchor].append((start, end))
+    spans[AnchorKind.NOT_REACHED].append((earliest - timedelta(days=retry_days), last_day))
+    spans[AnchorKind.COMPLAINT].append((earliest, last_day))
+    return AnchorWindows(
+        first_day, last_day, {kind: _merge(found) for kind, found in spans.items()}
+    )
+
+
+# --- anchor events -----------------------------------------------------------------------
+
+
+class _Anchor(NamedTuple):
+    kind: AnchorKind
+    at: datetime
+    key: str
+    vehicle: Vehicle | None = None
+    staff_id: StaffId | None = None
+    interaction: Interaction | None = None
+
+
+class _History(NamedTuple):
+    """One pass over a customer's interactions, grouped the way anchors need them."""
+
+    delivery: dict[VehicleId, Interaction]
+    order: dict[VehicleId, Interaction]
+    repairs: list[Interaction]
+    last_repair: dict[VehicleId, Interaction]
+    callbacks: list[Interaction]
+    first_contact: Interaction | None
+    test_drive: Interaction | None
+    club: Interaction | None
+
+
+def _history(facts: CustomerFacts) -> _History:
+    delivery: dict[VehicleId, Interaction] = {}
+    order: dict[VehicleId, Interaction] = {}
+    repairs: list[Interaction] = []
+    last_repair: dict[VehicleId, Interaction] = {}
+    callbacks: list[Interaction] = []
+    first_contact = test_drive = club = None
+    for item in facts.interactions:
+        kind = item.kind
+        vid = item.vehicle_id
+        if kind is InteractionKind.REPAIR_ORDER:
+            if vid is not None:
+                repairs.append(item)
+                last = last_repair.get(vid)
+                if last is None or last.occurred_at < item.occurred_at:
+                    last_repair[vid] = item
+        elif kind is InteractionKind.CALLBACK:
+            callbacks.append(item)
+        elif kind is InteractionKind.DELIVERY:
+            if vid is not None and (
+                vid not in delivery or delivery[vid].occurred_at < item.occurred_at
+            ):
+                delivery[vid] = item
+        elif kind is InteractionKind.ORDER:
+            if vid is not None and (vid not in order or order[vid].occurred_at < item.occurred_at):
+                order[vid] = item
+        elif kind in (InteractionKind.VISIT, InteractionKind.INBOUND_CALL):
+            if first_contact is None or item.occurred_at < first_contact.occurred_at:
+                first_contact = item
+        elif kind is InteractionKind.TEST_DRIVE:
+            if test_drive is None or test_drive.occurred_at < item.occurred_at:
+                test_drive = item
+        elif kind is InteractionKind.CLUB_ENROLMENT and (
+            club is None or item.occurred_at < club.occurred_at
+        ):
+            club = item
+    return _History(
+        delivery, order, repairs, last_repair, callbacks, first_contact, test_drive, club
+    )
+
+
+def is_dissatisfied(callback: Callback, config: PlannerConfig) -> bool:
+    """Whether a callback found the customer dissatisfied: a complaint, a low overall or
+    per-question score, a "would not recommend", or any issue recorded."""
+    if callback.outcome is CallbackOutcome.COMPLAINT_FOUND:
+        return True
+    if callback.outcome is not CallbackOutcome.REACHED:
+        return False
+    low = config.dissatisfied_at_most
+    return (
+        (callback.satisfaction is not None and callback.satisfaction <= low)
+        or callback.would_recommend in config.dissatisfied_recommendations
+        or bool(callback.issues)
+        or any(answer.score <= low for answer in callback.answers)
+    )
+
+
+class _Planning:
+    """The per-call state of one planning run: the context, the period, the time helpers.
+    Built once per :func:`plan` / :func:`agenda` / :func:`forecast` call."""
+
+    def __init__(
+        self,
+        ctx: PlanningContext,
+        now: datetime,
+        first_day: date,
+        last_day: date,
+        windows: AnchorWindows,
+    ) -> None:
+        self.ctx = ctx
+        self.wt = ctx.working_time
+        self.zone = self.wt.zone
+        self.now = self.wt.local(now)
+        self.first_day = first_day
+        self.last_day = last_day
+        self.windows = windows
+        self.config = ctx.config
+        self.kinds = ctx.calendar.anchors
+        self.oldest = first_day - timedelta(days=ctx.config.overdue_days)
+        self.by_kind: dict[AnchorKind, list[Rule]] = defaultdict(list)
+        for rule in ctx.calendar.rules:
+            self.by_kind[rule.anchor].append(rule)
+
+    # time helpers
+    def midnight(self, day: date) -> datetime:
+        return datetime.combine(day, time(0), tzinfo=self.zone)
+
+    def end_of_day(self, day: date) -> datetime:
+        return datetime.combine(day, time(23, 59, 59), tzinfo=self.zone)
+
+    def moved(self, at: datetime, span: Span) -> datetime:
+        """``at`` moved by ``span``: hours exactly, days/months/working days to the start
+        of the local day they land on."""
+        unit, n = span.unit, span.amount
+        if unit is Unit.HOURS:
+            return at + timedelta(hours=n)
+        if unit is Unit.WORKING_HOURS:
+            return self.wt.add_working_time(at, timedelta(hours=n))
+        day = at.date()
+        if unit is Unit.DAYS:
+            day += timedelta(days=n)
+        elif unit is Unit.MONTHS:
+            day += relativedelta(months=n)
+        else:
+            day = self.wt.calendar.add_working_days(day, n)
+        return self.midnight(day)
+
+    def window_end(self, start: datetime, span: Span) -> datetime:
+        unit, n = span.unit, span.amount
+        if unit is Unit.HOURS:
+            return start + timedelta(hours=n)
+        if unit is Unit.WORKING_HOURS:
+            return self.wt.add_working_time(start, timedelta(hours=n))
+        day = start.date()
+        if unit is Unit.DAYS:
+            day += timedelta(days=n)
+        elif unit is Unit.MONTHS:
+            day += relativedelta(months=n)
+        else:
+            day = self.wt.calendar.add_working_days(day, n)
+        return self.end_of_day(day)
+
+    def fit(self, start: datetime, end: datetime) -> tuple[datetime, datetime]:
+        """Move a window to working time: its start to the first working moment; a window
+        with no working moment at all keeps its length from that moment (whole days for a
+        window that ended at the end of a day)."""
+        first = self.wt.next_working_moment(start)
+        if first <= end:
+            return first, end
+        if end.timetz().replace(tzinfo=None) == time(23, 59, 59):
+            days = (end.date() - start.date()).days
+            return first, self.end_of_day(first.date() + timedelta(days=days))
+        return first, first + (end - start)
+
+    def in_period(self, start: datetime, end: datetime) -> bool:
+        return start.date() <= self.last_day and end.date() >= self.oldest
+
+
+def _task_id(*parts: str) -> TaskId:
+    digest = hashlib.blake2b("\x1f".join(parts).encode(), digest_size=10).hexdigest()
+    return TaskId(f"t-{digest}")
+
+
+_ANCHOR_WORDS = {
+    AnchorKind.SALE: "sold",
+    AnchorKind.DELIVERY: "delivered",
+    AnchorKind.REPAIR_HANDED_BACK: "repair handed back",
+    AnchorKind.FIRST_REGISTRATION: "registered",
+    AnchorKind.BIRTHDAY: "born",
+    AnchorKind.INSURANCE_EXPIRY: "insurance expires",
+    AnchorKind.WARRANTY_END: "warranty ends",
+    AnchorKind.LAST_VISIT: "last workshop visit",
+    AnchorKind.HOLIDAY: "festival on",
+    AnchorKind.DISSATISFACTION: "dissatisfied at the callback of",
+    AnchorKind.COMPLAINT: "complaint at the callback of",
+    AnchorKind.FIRST_CONTACT: "first contact",
+    AnchorKind.TEST_DRIVE: "test drive",
+    AnchorKind.CLUB_ENROLMENT: "joined the club",
+    AnchorKind.INSPECTION_DUE: "inspection due",
+    AnchorKind.NOT_REACHED: "not reached",
+}
+
+
+def _window_words(rule: Rule, offset: Span) -> str:
+    window = rule.window
+    if window.amount == 0 and offset.unit is not Unit.HOURS:
+        return f"due {_signed(offset)}"
+    if offset.unit is window.unit and offset.amount >= 0:
+        return f"window {offset.amount}–{offset.amount + window.amount} {window.unit.value}"
+    return f"from {_signed(offset)}, for {window}"
+
+
+def _signed(span: Span) -> str:
+    if span.amount < 0:
+        return f"{Span(-span.amount, span.unit)} before"
+    return f"{span} after" if span.amount else "the same day"
+
+
+# --- planning one customer ---------------------------------------------------------------
+
+
+class _Outcomes(NamedTuple):
+    done: bool
+    failures: int
+    last_failure: datetime | None
+
+
+_TERMINAL = frozenset(
+    {CallbackOutcome.REACHED, CallbackOutcome.COMPLAINT_FOUND, CallbackOutcome.REFUSED}
+)
+_CLOSED = frozenset({TaskStatus.DONE, TaskStatus.CANCELLED})
+
+
+class _Customer:
+    """Planning one customer's facts."""
+
+    def __init__(self, run: _Planning, facts: CustomerFacts) -> None:
+        self.run = run
+        self.facts = facts
+        self.customer = facts.customer
+        self.history = _history(facts)
+        self.status = {t.id: t.status for t in facts.tasks}
+        self.by_task: dict[str, list[tuple[datetime, CallbackOutcome]]] = defaultdict(list)
+        self.by_rule: dict[tuple[str, str | None], list[tuple[datetime, CallbackOutcome]]] = (
+            defaultdict(list)
+        )
+        for item in self.history.callbacks:
+            detail = item.detail
+            if not isinstance(detail, Callback):
+                continue
+            if detail.task_id is not None:
+                self.by_task[detail.task_id].append((item.occurred_at, detail.outcome))
+            elif detail.rule_id is not None:
+                self.by_rule[(detail.rule_id, item.vehicle_id)].append(
+                    (item.occurred_at, detail.outcome)
+                )
+        self.tasks: list[FollowUpTask] = []
+        self.skipped: list[Skip] = []
+
+    def held(self) -> list[Vehicle]:
+        """The vehicles the customer holds on the first planned day (all listed vehicles
+        when the host keeps no ownership records); stock cars (商品车) are no one's."""
+        day = self.run.first_day
+        cid = self.customer.id
+        if self.facts.ownerships:
+            held = {
+                o.vehicle_id
+                for o in self.facts.ownerships
+                if o.customer_id == cid and o.active_on(day)
+            }
+            return [v for v in self.facts.vehicles if v.id in held and not v.is_stock]
+        return [v for v in self.facts.vehicles if not v.is_stock]
+
+    def anchors(self) -> Iterator[_Anchor]:
+        run = self.run
+        kinds = run.kinds
+        h = self.history
+        midnight = run.midnight
+        customer = self.customer
+        vehicles = self.held()
+        for v in vehicles:
+            delivery = h.delivery.get(v.id)
+            if AnchorKind.SALE in kinds:
+                order = h.order.get(v.id)
+                if order is not None:
+                    yield _Anchor(
+                        AnchorKind.SALE, order.occurred_at, order.id, v, order.staff_id, order
+                    )
+                elif v.purchase_date is not None:
+                    yield _Anchor(AnchorKind.SALE, midnight(v.purchase_date), f"{v.id}:sale", v)
+            if AnchorKind.DELIVERY in kinds:
+                if delivery is not None:
+                    yield _Anchor(
+                        AnchorKind.DELIVERY,
+                        delivery.occurred_at,
+                        delivery.id,
+                        v,
+                        delivery.staff_id,
+                        delivery,
+                    )
+                elif v.delivery_date is not None:
+                    yield _Anchor(
+                        AnchorKind.DELIVERY, midnight(v.delivery_date), f"{v.id}:delivery", v
+                    )
+            for kind, day in (
+                (AnchorKind.FIRST_REGISTRATION, v.first_registration),
+                (AnchorKind.INSURANCE_EXPIRY, v.insurance_expiry),
+                (AnchorKind.WARRANTY_END, v.warranty_end),
+            ):
+                if day is not None and kind in kinds:
+                    yield _Anchor(kind, midnight(day), f"{v.id}:{kind.value}:{day}", v)
+            if AnchorKind.INSPECTION_DUE in kinds:
+                due = run.ctx.inspection_due(v, run.first_day)
+                if due is not None:
+                    yield _Anchor(
+                        AnchorKind.INSPECTION_DUE, midnight(due), f"{v.id}:inspection:{due}", v
+                    )
+            if AnchorKind.LAST_VISIT in kinds:
+                last = h.last_repair.get(v.id)
+                if last is not None:
+                    yield _Anchor(
+                        AnchorKind.LAST_VISIT,
+                        last.occurred_at,
+                        f"{v.id}:last_visit:{last.id}",
+                        v,
+                        last.staff_id,
+                        last,
+                    )
+                elif delivery is not None:
+                    yield _Anchor(
+                        AnchorKind.LAST_VISIT,
+                        delivery.occurred_at,
+                        f"{v.id}:last_visit:{delivery.id}",
+                        v,
+                    )
+                elif v.delivery_date is not None:
+                    yield _Anchor(
+                        AnchorKind.LAST_VISIT, midnight(v.delivery_date), f"{v.id}:last_visit", v
+                    )
+        if AnchorKind.REPAIR_HANDED_BACK in kinds:
+            held = {v.id: v for v in vehicles}
+            for repair in h.repairs:
+                detail = repair.detail
+                vehicle = held.get(repair.vehicle_id) if repair.vehicle_id else None
+                if (
+                    isinstance(detail, RepairOrder)
+                    and detail.handed_back_at is not None
+                    and vehicle
+                ):
+                    yield _Anchor(
+                        AnchorKind.REPAIR_HANDED_BACK,
+                        detail.handed_back_at,
+                        repair.id,
+                        vehicle,
+                        repair.staff_id,
+                        repair,
+                    )
+        if customer.birthday is not None and AnchorKind.BIRTHDAY in kinds:
+            yield _Anchor(AnchorKind.BIRTHDAY, midnight(customer.birthday), "birthday")
+        for kind, item in (
+            (AnchorKind.FIRST_CONTACT, h.first_contact),
+            (AnchorKind.TEST_DRIVE, h.test_drive),
+            (AnchorKind.CLUB_ENROLMENT, h.club),
+        ):
+            if item is not None and kind in kinds:
+                yield _Anchor(kind, item.occurred_at, item.id, None, item.staff_id, item)
+        config = run.config
+        for item in h.callbacks:
+            detail = item.detail
+            if not isinstance(detail, Callback) or not is_dissatisfied(detail, config):
+                continue
+            vehicle = next((v for v in self.facts.vehicles if v.id == item.vehicle_id), None)
+            yield _Anchor(
+                AnchorKind.DISSATISFACTION, item.occurred_at, item.id, vehicle, item.staff_id, item
+            )
+            if detail.outcome is CallbackOutcome.COMPLAINT_FOUND:
+                yield _Anchor(
+                    AnchorKind.COMPLAINT, item.occurred_at, item.id, vehicle, item.staff_id, item
+                )
+
+    def holiday_anchors(self, rule: Rule) -> Iterator[_Anchor]:
+        run = self.run
+        assert rule.holiday is not None
+        for year in range(run.oldest.year, run.last_day.year + 2):
+            day = run.ctx.festivals.date_of(rule.holiday, year)
+            yield _Anchor(AnchorKind.HOLIDAY, run.midnight(day), f"{rule.holiday.value}:{year}")
+
+    def needs_all(self) -> bool:
+        """A recent unanswered callback needs its old anchor re-read (for the retry)."""
+        windows = self.run.windows
+        return any(
+            isinstance(c.detail, Callback)
+            and c.detail.outcome in (CallbackOutcome.NOT_REACHED, CallbackOutcome.CALL_LATER)
+            and windows.contains(AnchorKind.NOT_REACHED, c.occurred_at.date())
+            for c in self.history.callbacks
+        )
+
+    def run_rules(self) -> None:
+        run = self.run
+        zone = run.zone
+        check = not self.needs_all()
+        for found in self.anchors():
+            anchor = found._replace(at=found.at.astimezone(zone))
+            if check and not run.windows.contains(anchor.kind, anchor.at.date()):
+                continue
+            for rule in run.by_kind.get(anchor.kind, ()):
+                self.apply(rule, anchor)
+        for rule in run.by_kind.get(AnchorKind.HOLIDAY, ()):
+            for anchor in self.holiday_anchors(rule):
+                if run.windows.contains(AnchorKind.HOLIDAY, anchor.at.date()):
+                    self.apply(rule, anchor)
+
+    def applies(self, rule: Rule, anchor: _Anchor) -> bool:
+        when = rule.applies_to
+        customer = self.customer
+        if when.customer_types and customer.type not in when.customer_types:
+            return False
+        vehicle = anchor.vehicle
+        if vehicle is not None:
+            if when.usage and vehicle.usage not in when.usage:
+                return False
+            if vehicle.usage in when.exclude_usage:
+                return False
+            if when.vehicle is not VehicleCondition.ANY:
+                delivery = self.history.delivery.get(vehicle.id)
+                used = vehicle.is_used or (
+                    delivery is not None
+                    and isinstance(delivery.detail, Sale)
+                    and delivery.detail.is_used_car
+                )
+                if used != (when.vehicle is VehicleCondition.USED):
+                    return False
+        if when.consent_required:
+            detail = anchor.interaction.detail if anchor.interaction is not None else None
+            if not isinstance(detail, RepairOrder) or not detail.callback_consent:
+                return False
+        return not (rule.unless is not None and self.moot(rule.unless, anchor))
+
+    def moot(self, unless: Unless, anchor: _Anchor) -> bool:
+        if unless is Unless.SERVICED:
+            vid = anchor.vehicle.id if anchor.vehicle else None
+            return any(
+                r.vehicle_id == vid and r.occurred_at > anchor.at for r in self.history.repairs
+            )
+        return any(d.occurred_at > anchor.at for d in self.history.delivery.values())
+
+    def outcomes(
+        self, rule: Rule, anchor: _Anchor, base: TaskId, start: datetime, retries: int
+    ) -> _Outcomes:
+        ids = [base, *(TaskId(f"{base}.{n}") for n in range(2, retries + 2))]
+        if any(self.status.get(i) in _CLOSED for i in ids):
+            return _Outcomes(True, 0, None)
+        seen = [o for i in ids for o in self.by_task.get(i, ())]
+        vid = anchor.vehicle.id if anchor.vehicle else None
+        seen += [
+            o for o in self.by_rule.get((rule.id, vid), ()) if o[0] >= start - timedelta(days=1)
+        ]
+        if any(outcome in _TERMINAL for _, outcome in seen):
+            return _Outcomes(True, 0, None)
+        failures = sorted(at for at, _ in seen)
+        return _Outcomes(False, len(failures), failures[-1] if failures else None)
+
+    def apply(self, rule: Rule, anchor: _Anchor) -> None:
+        if not self.applies(rule, anchor):
+            return
+        run = self.run
+        slack = run.config.shift_slack_days
+        lowest = run.oldest - timedelta(days=slack)
+        anchor_day = anchor.at.date()
+        w_max = _day_bounds(rule.window, slack)[1]
+        for position, offset in enumerate(rule.offsets):
+            o_max = _day_bounds(offset, slack)[1]
+            for k in range(rule.times):
+                at = anchor.at
+                if k and rule.every is not None:
+                    step = rule.every.times(k)
+                    # repetitions that ended long ago are skipped without computing them
+                    if (
+                        anchor_day + timedelta(days=_day_bounds(step, 0)[1] + o_max + w_max)
+                        < lowest
+                    ):
+                        continue
+                    if step.unit is Unit.MONTHS:
+                        at = datetime.combine(
+                            anchor_day + relativedelta(months=step.amount), at.timetz()
+                        )
+                    else:
+                        at = at + timedelta(days=step.amount)
+                start = run.moved(at, offset)
+                if start.date() > run.last_day:
+                    break
+                end = run.window_end(start, rule.window)
+                if end.date() < lowest:
+                    continue
+                if rule.working_time:
+                    start, end = run.fit(start, end)
+                self.occurrence(rule, anchor, position * rule.times + k, offset, start, end)
+
+    def occurrence(
+        self, rule: Rule, anchor: _Anchor, index: int, offset: Span, start: datetime, end: datetime
+    ) -> None:
+        run = self.run
+        customer = self.customer
+        vid = anchor.vehicle.id if anchor.vehicle else None
+        base = _task_id(
+            customer.dealer_id,
+            customer.id,
+            rule.id,
+            vid or "",
+            anchor.kind.value,
+            anchor.key,
+            str(index),
+        )
+        state = self.outcomes(rule, anchor, base, start, rule.retry.max_attempts)
+        if state.done:
+            return
+        words = (
+            f"{rule.name}: {_ANCHOR_WORDS[anchor.kind]} {anchor.at.date()}, "
+            f"{_window_words(rule, offset)}"
+        )
+        if rule.times > 1 or len(rule.offsets) > 1:
+            words += f" (occurrence {index + 1} of {rule.times * len(rule.offsets)})"
+        task = self.build(rule, anchor, base, start, end, words)
+        if state.failures == 0:
+            if run.in_period(start, end):
+                self.tasks.append(task)
+            return
+        assert state.last_failure is not None
+        retry_at = run.moved(state.last_failure, rule.retry.after)
+        retry_start, retry_end = run.fit(retry_at, run.end_of_day(retry_at.date()))
+        if not run.in_period(retry_start, retry_end):
+            return
+        attempt = state.failures + 1
+        last = state.last_failure.astimezone(run.zone).date()
+        tried = f"not reached {state.failures} time(s), last on {last}"
+        if attempt > rule.retry.max_attempts:
+            self.skipped.append(
+                Skip(
+                    task,
+                    SkipReason.ATTEMPTS_EXHAUSTED,
+                    f"{tried}; {rule.retry.max_attempts} attempts allowed",
+                )
+            )
+            return
+        self.tasks.append(
+            attrs.evolve(
+                task,
+                id=TaskId(f"{base}.{attempt}"),
+                attempt=attempt,
+                due_from=retry_start,
+                due_until=retry_end,
+                explanation=f"{words}; attempt {attempt} of {rule.retry.max_attempts}, {tried}",
+            )
+        )
+
+    def build(
+        self,
+        rule: Rule,
+        anchor: _Anchor,
+        task_id: TaskId,
+        start: datetime,
+        end: datetime,
+        words: str,
+    ) -> FollowUpTask:
+        customer = self.customer
+        vehicle = anchor.vehicle
+        contact_name = contact_phone = preferred = None
+        detail = anchor.interaction.detail if anchor.interaction is not None else None
+        if isinstance(detail, RepairOrder):
+            contact_name = detail.reporter_name
+            contact_phone = detail.callback_phone or detail.reporter_phone
+            preferred = detail.preferred_callback_time
+        return FollowUpTask(
+            id=task_id,
+            dealer_id=customer.dealer_id,
+            rule_id=rule.id,
+            customer_id=customer.id,
+            due_from=start,
+            due_until=end,
+            role=rule.role,
+            channels=rule.channels,
+            anchor=anchor.kind.value,
+            anchor_date=anchor.at.astimezone(self.run.zone).date(),
+            explanation=words,
+            vehicle_id=vehicle.id if vehicle else None,
+            assignee_id=self.assignee(rule.role, anchor),
+            priority=rule.priority + (self.run.config.redlist_boost if customer.redlisted else 0),
+            focus=rule.focus,
+            contact_name=contact_name,
+            contact_phone=contact_phone,
+            preferred_time=preferred,
+        )
+
+    def assignee(self, role: StaffRole, anchor: _Anchor) -> StaffId | None:
+        """The person the facts name: the consultant who sold the car (staff on its
+        delivery or order), the advisor on the repair order."""
+        kind = anchor.kind
+        if role is StaffRole.SALES_CONSULTANT:
+            if kind in (
+                AnchorKind.SALE,
+                AnchorKind.DELIVERY,
+                AnchorKind.FIRST_CONTACT,
+                AnchorKind.TEST_DRIVE,
+            ):
+                return anchor.staff_id
+            if anchor.vehicle is not None:
+                sale = self.history.delivery.get(anchor.vehicle.id) or self.history.order.get(
+                    anchor.vehicle.id
+                )
+                return sale.staff_id if sale is not None else None
+            return None
+        if role is StaffRole.SERVICE_ADVISOR:
+            if (
+                kind in (AnchorKind.REPAIR_HANDED_BACK, AnchorKind.LAST_VISIT)
+                and anchor.interaction is not None
+            ):
+                return anchor.staff_id
+            if anchor.vehicle is not None:
+                last = self.history.last_repair.get(anchor.vehicle.id)
+                return last.staff_id if last is not None else None
+        return None
+
+    def cases(self) -> list[Case]:
+        """Complaint cases for complaints found in callbacks of the period that have no
+        case yet (matched on the callback that found them)."""
+        run = self.run
+        known = {c.origin_interaction_id for c in self.facts.cases} | {
+            c.id for c in self.facts.cases
+        }
+        found = []
+        for item in self.history.callbacks:
+            detail = item.detail
+            if (
+                not isinstance(detail, Callback)
+                or detail.outcome is not CallbackOutcome.COMPLAINT_FOUND
+            ):
+                continue
+            day = item.occurred_at.astimezone(run.zone).date()
+            case_id = CaseId(f"case-{_task_id(item.dealer_id, item.id)[2:]}")
+            if item.id in known or case_id in known or not run.oldest <= day <= run.last_day:
+                continue
+            found.append(
+                Case(
+                    id=case_id,
+                    dealer_id=item.dealer_id,
+                    kind=CaseKind.COMPLAINT,
+                    opened_at=item.occurred_at,
+                    history=(
+                        CaseStatusChange(CaseStatus.OPEN, at=item.occurred_at, by=item.staff_id),
+                    ),
+                    source=CaseSource.CALLBACK,
+                    customer_id=self.customer.id,
+                    vehicle_id=item.vehicle_id,
+                    content=item.notes,
+                    cr_staff_id=item.staff_id,
+                    origin_interaction_id=item.id,
+                )
+            )
+        return found
+
+
+def _order(tasks: Iterable[FollowUpTask]) -> tuple[FollowUpTask, ...]:
+    return tuple(sorted(tasks, key=lambda t: (-t.priority, t.due_from, t.id)))
+
+
+def _plan_one(run: _Planning, facts: CustomerFacts) -> Plan:
+    planning = _Customer(run, facts)
+    planning.run_rules()
+    cases = planning.cases()
+    if not planning.tasks and not planning.skipped and not cases:
+        return Plan(facts.customer.id)
+    result = gate(
+        facts.customer,
+        planning.tasks,
+        facts.interactions,
+        run.config.contact,
+        now=run.now,
+        working_time=run.wt,
+    )
+    return Plan(
+        customer_id=facts.customer.id,
+        tasks=_order(result.tasks),
+        deferred=_order(result.deferred),
+        skipped=tuple(planning.skipped) + result.skipped,
+        cases=tuple(cases),
+    )
+
+
+def plan(facts: CustomerFacts, ctx: PlanningContext, *, now: datetime) -> Plan:
+    """The tasks due for one customer on ``now``'s day (local to the dealer), including
+    tasks overdue by at most ``config.overdue_days``.
+
+    >>> # see docs/calendars.md for a full example
+    """
+    day = ctx.working_time.local(now).date()
+    run = _Planning(ctx, now, day, day, anchor_windows(ctx.calendar, day, config=ctx.config))
+    return _plan_one(run, facts)
+
+
+def agenda(
+    facts: Iterable[CustomerFacts], ctx: PlanningContext, *, now: datetime
+) -> Iterator[Plan]:
+    """The day's agenda over many customers: one :class:`Plan` per customer with
+    something to do or report, streamed as ``facts`` is consumed (nothing is kept).
+
+    Feed it every customer, or — faster — only the subjects a storage adapter selected
+    with :func:`anchor_windows`; both give the same plans.
+    """
+    day = ctx.working_time.local(now).date()
+    run = _Planning(ctx, now, day, day, anchor_windows(ctx.calendar, day, config=ctx.config))
+    for item in facts:
+        result = _plan_one(run, item)
+        if result:
+            yield result
+
+
+@attrs.frozen(slots=True)
+class Forecast:
+    """Tasks per role per day: the CR team's workload for the coming days. A task counts
+    on the day its window opens (tasks already open count on the first day)."""
+
+    first_day: date
+    days: int
+    counts: Mapping[date, Mapping[StaffRole, int]]
+
+    def on(self, day: date, role: StaffRole) -> int:
+        return self.counts.get(day, {}).get(role, 0)
+
+    def total(self, role: StaffRole) -> int:
+        return sum(per_role.get(role, 0) for per_role in self.counts.values())
+
+
+def forecast(
+    facts: Iterable[CustomerFacts], ctx: PlanningContext, *, now: datetime, days: int
+) -> Forecast:
+    """Count the tasks that will fall due in the next ``days`` days (today included), per
+    role and day. Consent stops (do-not-disturb, blacklist, refusals, opt-outs) apply;
+    the contact cap does not (it depends on what is done first), so the forecast is an
+    upper bound of the calls."""
+    first = ctx.working_time.local(now).date()
+    last = first + timedelta(days=days - 1)
+    run = _Planning(
+        ctx, now, first, last, anchor_windows(ctx.calendar, first, last, config=ctx.config)
+    )
+    counts: dict[date, dict[StaffRole, int]] = {}
+    for item in facts:
+        planning = _Customer(run, item)
+        planning.run_rules()
+        if not planning.tasks:
+            continue
+        passed, _ = screen(
+            item.customer,
+            planning.tasks,
+            item.interactions,
+            ctx.config.contact,
+            now=run.now,
+            working_time=run.wt,
+        )
+        for task in passed:
+            bucket = max(task.due_from.astimezone(run.zone).date(), first)
+            if bucket > last:
+                continue
+            per_role = counts.setdefault(bucket, {})
+            per_role[task.role] = per_role.get(task.role, 0) + 1
+    return Forecast(first, days, dict(sorted(counts.items())))
