@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import shutil
+import ssl
+import subprocess
+from collections.abc import Iterator
 from email.message import EmailMessage
+from pathlib import Path
 
+import attrs
 import pytest
-from conftest import Tls
 
 from crm_core.adapters.smtp import SmtpEmailNotifier, SmtpSecurity, message_id_for
 from crm_core.domain.ports.notifiers import Email
@@ -13,6 +18,70 @@ from crm_core.errors import PermanentNotifierError, TransientNotifierError
 from crm_core.testing.gateways import FakeSmtpServer, Fault
 
 TO = "wang.wei@example.com"
+
+
+@attrs.frozen
+class Tls:
+    server: ssl.SSLContext
+    client: ssl.SSLContext
+
+
+@pytest.fixture(scope="session")
+def tls(tmp_path_factory: pytest.TempPathFactory) -> Tls:
+    """A self-signed certificate for 127.0.0.1, made with the openssl command."""
+    openssl = shutil.which("openssl")
+    if openssl is None:
+        pytest.skip("the openssl command is needed to make a test certificate")
+    where: Path = tmp_path_factory.mktemp("tls")
+    cert, key = where / "cert.pem", where / "key.pem"
+    subprocess.run(
+        [
+            openssl,
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "2",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+            "-subj",
+            "/CN=127.0.0.1",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1",
+        ],
+        check=True,
+        capture_output=True,
+    )
+    server = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    server.load_cert_chain(cert, key)
+    client = ssl.create_default_context(cafile=str(cert))
+    return Tls(server=server, client=client)
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[FakeSmtpServer]:
+    with FakeSmtpServer(slow_seconds=1.0) as server:
+        yield server
+
+
+@pytest.fixture
+def starttls_server(tls: Tls) -> Iterator[FakeSmtpServer]:
+    with FakeSmtpServer(
+        security=SmtpSecurity.STARTTLS, server_context=tls.server, credentials=("crm", "s3cret")
+    ) as server:
+        yield server
+
+
+@pytest.fixture
+def smtps_server(tls: Tls) -> Iterator[FakeSmtpServer]:
+    with FakeSmtpServer(
+        security=SmtpSecurity.SSL, server_context=tls.server, credentials=("crm", "s3cret")
+    ) as server:
+        yield server
 
 
 def _email(key: str = "T1.birthday", **changes: str | None) -> Email:
