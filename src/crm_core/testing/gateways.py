@@ -55,7 +55,7 @@ from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
 from crm_core.adapters.sms_http import SmsFieldMap, SmsHttpConfig
 from crm_core.adapters.smtp import SmtpConfig, SmtpSecurity
 
-__all__ = ["FakeSmsGateway", "FakeSmtpServer", "Fault"]
+__all__ = ["FakeSmsGateway", "FakeSmtpServer", "Fault", "fake_gateway_config"]
 
 BUSY_CODE = "BUSY"
 REJECTED_CODE = "REJECTED"
@@ -88,6 +88,8 @@ class _Recorder:
         """Deliveries per idempotency key (a repeat of a key is not delivered again)."""
         self.attempts: collections.Counter[str] = collections.Counter()
         """Requests per idempotency key, failed ones included."""
+        self.repeats: collections.Counter[str] = collections.Counter()
+        """Requests for a key already delivered, which the gateway dropped as repeats."""
         self.bodies: dict[str, str] = {}
         """The text (SMS) or raw message (SMTP) of each key's first delivery."""
 
@@ -133,6 +135,8 @@ class _Recorder:
                 self._ids[key] = f"gw-{len(self._ids) + 1}"
                 self.receipts[key] += 1
                 self.bodies[key] = body
+            else:
+                self.repeats[key] += 1
             return self._ids[key], first
 
     def _attempt(self, key: str) -> None:
@@ -171,19 +175,7 @@ class FakeSmsGateway(_Recorder):
 
     def config(self, **overrides: Any) -> SmsHttpConfig:
         """The adapter configuration for this gateway (``overrides`` replace fields)."""
-        settings: dict[str, Any] = {
-            "url": self.url,
-            "headers": {"Authorization": f"Bearer {self.token}"},
-            "fields": SmsFieldMap(to="to", text="text", key="out_id"),
-            "message_id_path": "message_id",
-            "status_path": "code",
-            "ok_values": frozenset({"OK"}),
-            "transient_values": frozenset({BUSY_CODE}),
-            "error_text_path": "message",
-            "timeout": 5.0,
-        }
-        settings.update(overrides)
-        return SmsHttpConfig(**settings)
+        return fake_gateway_config(self.url, self.token, **overrides)
 
     def start(self) -> Self:
         self._thread = threading.Thread(
@@ -244,6 +236,24 @@ class FakeSmsGateway(_Recorder):
             _reply(request, 400, {"code": REJECTED_CODE, "message": f"{to} unsubscribed"})
         else:
             _reply(request, 200, {"code": "OK", "message_id": self._accept(key, text)[0]})
+
+
+def fake_gateway_config(url: str, token: str = "test-token", **overrides: Any) -> SmsHttpConfig:
+    """The adapter configuration for a :class:`FakeSmsGateway` at ``url`` (for a process
+    that talks to a gateway another process runs)."""
+    settings: dict[str, Any] = {
+        "url": url,
+        "headers": {"Authorization": f"Bearer {token}"},
+        "fields": SmsFieldMap(to="to", text="text", key="out_id"),
+        "message_id_path": "message_id",
+        "status_path": "code",
+        "ok_values": frozenset({"OK"}),
+        "transient_values": frozenset({BUSY_CODE}),
+        "error_text_path": "message",
+        "timeout": 5.0,
+    }
+    settings.update(overrides)
+    return SmsHttpConfig(**settings)
 
 
 def _reply(request: BaseHTTPRequestHandler, status: int, body: dict[str, str]) -> None:
