@@ -104,9 +104,9 @@ def configure_converter(converter: cattrs.Converter) -> None:
     converter.register_unstructure_hook(datetime, datetime.isoformat)
     converter.register_structure_hook(date, _structure_date)
     converter.register_structure_hook(datetime, _structure_datetime)
-    # exactly str: a hook on str by type would also catch every StrEnum (a str subclass)
-    # and hand back plain strings where records expect enum members
-    converter.register_structure_hook_func(lambda t: t is str, _structure_str)
+    # by type, so it outranks cattrs' own str hook; StrEnum subclasses still reach the
+    # StrEnum hook below, which comes first in their MRO
+    converter.register_structure_hook(str, _structure_str)
     converter.register_unstructure_hook(Decimal, str)
     converter.register_structure_hook(Decimal, _structure_decimal)
     # StrEnum members are str subclasses; emit the plain value so json.dumps and other
