@@ -69,6 +69,7 @@ __all__ = [
     "PlannerConfig",
     "PlanningContext",
     "agenda",
+    "anchor_dates",
     "anchor_windows",
     "forecast",
     "plan",
@@ -478,6 +479,7 @@ _TERMINAL = frozenset(
     {CallbackOutcome.REACHED, CallbackOutcome.COMPLAINT_FOUND, CallbackOutcome.REFUSED}
 )
 _CLOSED = frozenset({TaskStatus.DONE, TaskStatus.CANCELLED})
+_RETRIED = frozenset({CallbackOutcome.NOT_REACHED, CallbackOutcome.CALL_LATER})
 
 
 class _CallbackIndex:
@@ -637,7 +639,7 @@ class _Customer:
         windows = self.run.windows
         return any(
             isinstance(c.detail, Callback)
-            and c.detail.outcome in (CallbackOutcome.NOT_REACHED, CallbackOutcome.CALL_LATER)
+            and c.detail.outcome in _RETRIED
             and windows.contains(AnchorKind.NOT_REACHED, c.occurred_at.date())
             for c in self.history.callbacks
         )
@@ -915,6 +917,43 @@ class _Customer:
         return found
 
 
+def anchor_dates(
+    facts: CustomerFacts, ctx: PlanningContext, *, on: date
+) -> list[tuple[AnchorKind, date]]:
+    """The anchor events in a customer's facts as ``(kind, local date)``, held vehicles as
+    of ``on``: what a storage adapter indexes so that :func:`anchor_windows` can select
+    the subjects of a day. Unanswered callbacks appear as ``NOT_REACHED``; festivals
+    (``HOLIDAY``) are not per customer and do not appear.
+
+    >>> from datetime import date
+    >>> from crm_core import Customer, CustomerType
+    >>> from crm_core.schedule.calendars import load_standard
+    >>> from crm_core.schedule.working_time import WorkingTime
+    >>> from crm_core.schedule.workdays import china_workday_calendar
+    >>> ctx = PlanningContext(load_standard("svw"), WorkingTime(china_workday_calendar()))
+    >>> c = Customer(id="C1", dealer_id="D1", type=CustomerType.INDIVIDUAL, name="王芳",
+    ...              birthday=date(1990, 5, 17))
+    >>> anchor_dates(CustomerFacts(c), ctx, on=date(2026, 11, 23))
+    [(<AnchorKind.BIRTHDAY: 'birthday'>, datetime.date(1990, 5, 17))]
+    """
+    run = _Planning(
+        ctx,
+        datetime.combine(on, time(12), tzinfo=ctx.working_time.zone),
+        on,
+        on,
+        AnchorWindows(on, on, {}),
+    )
+    planning = _Customer(run, facts)
+    zone = run.zone
+    found = [(a.kind, a.at.astimezone(zone).date()) for a in planning.anchors()]
+    found += [
+        (AnchorKind.NOT_REACHED, c.occurred_at.astimezone(zone).date())
+        for c in planning.history.callbacks
+        if isinstance(c.detail, Callback) and c.detail.outcome in _RETRIED
+    ]
+    return found
+
+
 def _order(tasks: Iterable[FollowUpTask]) -> tuple[FollowUpTask, ...]:
     return tuple(sorted(tasks, key=lambda t: (-t.priority, t.due_from, t.id)))
 
@@ -946,7 +985,25 @@ def plan(facts: CustomerFacts, ctx: PlanningContext, *, now: datetime) -> Plan:
     """The tasks due for one customer on ``now``'s day (local to the dealer), including
     tasks overdue by at most ``config.overdue_days``.
 
-    >>> # see docs/calendars.md for a full example
+    >>> from datetime import date, datetime
+    >>> from zoneinfo import ZoneInfo
+    >>> from crm_core import Customer, CustomerType, Interaction, InteractionKind, Vehicle
+    >>> from crm_core.schedule.calendars import load_standard
+    >>> from crm_core.schedule.working_time import WorkingTime
+    >>> from crm_core.schedule.workdays import china_workday_calendar
+    >>> ctx = PlanningContext(load_standard("svw"), WorkingTime(china_workday_calendar()))
+    >>> sh = ZoneInfo("Asia/Shanghai")
+    >>> facts = CustomerFacts(
+    ...     Customer(id="C1", dealer_id="D1", type=CustomerType.INDIVIDUAL, name="王芳"),
+    ...     (Vehicle(id="V1", dealer_id="D1", vin="LSVAU2180N2183294"),),
+    ...     interactions=(Interaction(id="I1", dealer_id="D1", kind=InteractionKind.DELIVERY,
+    ...         occurred_at=datetime(2026, 11, 12, 15, tzinfo=sh), customer_id="C1",
+    ...         vehicle_id="V1", staff_id="S7"),))
+    >>> result = plan(facts, ctx, now=datetime(2026, 11, 23, 10, tzinfo=sh))
+    >>> result.tasks[0].explanation
+    'CR satisfaction callback: delivered 2026-11-12, window 7–14 days'
+    >>> [(t.rule_id, t.assignee_id) for t in result.tasks[1:]]  # overdue, still listed
+    [('svw.sales.call_day3', 'S7'), ('svw.sales.call_day7', 'S7')]
     """
     day = ctx.working_time.local(now).date()
     run = _Planning(ctx, now, day, day, anchor_windows(ctx.calendar, day, config=ctx.config))
