@@ -7,8 +7,9 @@ Every failure becomes a :class:`~crm_core.errors.StandardsError` naming the file
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Callable
 from importlib import resources
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar, runtime_checkable
 
 from crm_core.domain.serialization import make_converter, structure_record
 from crm_core.errors import RecordValidationError, StandardsError
@@ -49,3 +50,40 @@ def structure(data: dict[str, Any], cls: type[T], *, source: str, rule: str) -> 
             rule=rule,
             field=first.field if first is not None else None,
         ) from exc
+
+
+@runtime_checkable
+class _Validated(Protocol):
+    def validate(self, source: str) -> None: ...
+
+
+def load_entries(
+    text: str,
+    cls: type[T],
+    *,
+    source: str,
+    key: str,
+    id_key: str,
+    rule_name: Callable[[object], str] = str,
+) -> tuple[T, ...]:
+    """Load a ``format = 1`` standards file: its ``[[key]]`` entries structured into
+    ``cls``, each validated (if ``cls`` has ``validate(source)``), ids unique.
+
+    ``rule_name`` turns an entry's ``id_key`` value into the name used in errors.
+    """
+    document = parse_toml(text, source=source)
+    if document.get("format") != 1:
+        raise StandardsError("unsupported format; expected format = 1", source=source)
+    items: list[T] = []
+    seen: set[object] = set()
+    for i, entry in enumerate(entries(document, key, source=source)):
+        raw_id = entry.get(id_key)
+        rule = rule_name(raw_id) if raw_id is not None else f"#{i + 1}"
+        item = structure(entry, cls, source=source, rule=rule)
+        if isinstance(item, _Validated):
+            item.validate(source)
+        if raw_id in seen:
+            raise StandardsError(f"duplicate {id_key}", source=source, rule=rule, field=id_key)
+        seen.add(raw_id)
+        items.append(item)
+    return tuple(items)

@@ -27,7 +27,7 @@ from datetime import date
 import attrs
 
 from crm_core.errors import StandardsError, UnknownFestivalYearError
-from crm_core.schedule._standards import entries, parse_toml, read_packaged, structure
+from crm_core.schedule._standards import load_entries, read_packaged
 
 __all__ = [
     "Festival",
@@ -159,16 +159,7 @@ class FestivalCalendar:
 
 def load_festivals(text: str, *, source: str) -> tuple[Festival, ...]:
     """Parse and validate a festivals file in the format of ``festivals.toml``."""
-    document = parse_toml(text, source=source)
-    if document.get("format") != 1:
-        raise StandardsError("unsupported format; expected format = 1", source=source)
-    festivals = []
-    for i, entry in enumerate(entries(document, "festivals", source=source)):
-        rule = str(entry.get("key", f"#{i + 1}"))
-        festival = structure(entry, Festival, source=source, rule=rule)
-        festival.validate(source)
-        festivals.append(festival)
-    return tuple(festivals)
+    return load_entries(text, Festival, source=source, key="festivals", id_key="key")
 
 
 def load_lunar_table(text: str, *, source: str) -> dict[FestivalKey, dict[int, date]]:

@@ -37,7 +37,7 @@ from datetime import date, timedelta
 import attrs
 
 from crm_core.errors import ScheduleError, StandardsError, UnknownCalendarYearError
-from crm_core.schedule._standards import entries, parse_toml, read_packaged, structure
+from crm_core.schedule._standards import load_entries, read_packaged
 
 __all__ = [
     "ChinaWorkdayCalendar",
@@ -219,7 +219,7 @@ class ChinaWorkdayCalendar(WorkdayCalendar):
     crm_core.errors.UnknownCalendarYearError: no official working-day schedule for 2027; ...
     """
 
-    __slots__ = ("_holiday_of", "_runs", "_schedules", "_workdays")
+    __slots__ = ("_holiday_of", "_run_by_year", "_schedules", "_workdays")
 
     def __init__(self, schedules: Iterable[YearSchedule]) -> None:
         by_year: dict[int, YearSchedule] = {}
@@ -234,7 +234,9 @@ class ChinaWorkdayCalendar(WorkdayCalendar):
             d: p for s in self._schedules.values() for p in s.holidays for d in p.days()
         }
         self._workdays = frozenset(d for s in self._schedules.values() for d in s.adjusted_workdays)
-        self._runs = tuple(self._build_runs())
+        self._run_by_year = {
+            year: run for run in self._build_runs() for year in range(run[0], run[1] + 1)
+        }
 
     def _build_runs(self) -> Iterator[tuple[int, int, array[int]]]:
         """(first year, last year, sorted ordinals of working days) per run of
@@ -292,8 +294,10 @@ class ChinaWorkdayCalendar(WorkdayCalendar):
             raise UnknownCalendarYearError(year)
 
     def _run_of(self, day: date) -> tuple[int, int, array[int]]:
-        self._require(day.year)
-        return next(r for r in self._runs if r[0] <= day.year <= r[1])
+        try:
+            return self._run_by_year[day.year]
+        except KeyError:
+            raise UnknownCalendarYearError(day.year) from None
 
     def add_working_days(self, day: date, n: int) -> date:
         first, last, ordinals = self._run_of(day)
@@ -345,16 +349,14 @@ def load_year_schedules(text: str, *, source: str) -> tuple[YearSchedule, ...]:
     ...
     crm_core.errors.StandardsError: file mine.toml, rule year 2027, field adjusted_workdays: 2027-01-06 is not a Saturday or Sunday
     """  # noqa: E501
-    document = parse_toml(text, source=source)
-    if document.get("format") != 1:
-        raise StandardsError("unsupported format; expected format = 1", source=source)
-    schedules = []
-    for i, entry in enumerate(entries(document, "years", source=source)):
-        rule = f"year {entry.get('year', f'#{i + 1}')}"
-        schedule = structure(entry, YearSchedule, source=source, rule=rule)
-        schedule.validate(source)
-        schedules.append(schedule)
-    return tuple(schedules)
+    return load_entries(
+        text,
+        YearSchedule,
+        source=source,
+        key="years",
+        id_key="year",
+        rule_name=lambda year: f"year {year}",
+    )
 
 
 @functools.cache

@@ -108,10 +108,10 @@ class BusinessHours:
     saturday: tuple[TimeRange, ...] = _hours()
     sunday: tuple[TimeRange, ...] = _hours()
     day_length: timedelta | None = attrs.field(default=None, validator=_positive)
+    _week: tuple[tuple[TimeRange, ...], ...] = attrs.field(init=False, repr=False, eq=False)
 
-    def on(self, weekday: int) -> tuple[TimeRange, ...]:
-        """The ranges for ``weekday`` (0 = Monday, as :meth:`date.weekday`)."""
-        return (
+    def __attrs_post_init__(self) -> None:
+        week = (
             self.monday,
             self.tuesday,
             self.wednesday,
@@ -119,7 +119,12 @@ class BusinessHours:
             self.friday,
             self.saturday,
             self.sunday,
-        )[weekday]
+        )
+        object.__setattr__(self, "_week", week)
+
+    def on(self, weekday: int) -> tuple[TimeRange, ...]:
+        """The ranges for ``weekday`` (0 = Monday, as :meth:`date.weekday`)."""
+        return self._week[weekday]
 
     @property
     def working_day(self) -> timedelta:
@@ -168,6 +173,11 @@ class WorkingTime:
     hours: BusinessHours = BusinessHours()
     timezone: str = attrs.field(default="Asia/Shanghai", validator=_zone)
     quiet: QuietHours = QuietHours()
+    _zone: ZoneInfo = attrs.field(init=False, repr=False, eq=False)
+
+    def __attrs_post_init__(self) -> None:
+        # resolved once: every operation needs it, and the planner calls them per task
+        object.__setattr__(self, "_zone", ZoneInfo(self.timezone))
 
     @classmethod
     def for_dealer(
@@ -188,7 +198,7 @@ class WorkingTime:
 
     @property
     def zone(self) -> ZoneInfo:
-        return ZoneInfo(self.timezone)
+        return self._zone
 
     def local(self, moment: datetime) -> datetime:
         _require_aware(moment)
