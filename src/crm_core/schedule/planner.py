@@ -56,10 +56,12 @@ from crm_core.domain.interaction import (
 )
 from crm_core.domain.task import FollowUpTask, TaskStatus
 from crm_core.domain.vehicle import Ownership, Vehicle
-from crm_core.errors import ValidationError
+from crm_core.errors import ScheduleError, ValidationError
 from crm_core.schedule.calendars import Calendar, Rule, Span, Unit, Unless, VehicleCondition
 from crm_core.schedule.consent import ContactPolicy, Skip, SkipReason, gate, screen
 from crm_core.schedule.festivals import FestivalCalendar, festival_calendar
+from crm_core.schedule.inspection import inspection_rules, next_inspection_for
+from crm_core.schedule.sla import SlaDefinition, SlaStatus, sla_definitions, slas_for_case
 from crm_core.schedule.workdays import WorkdayCalendar
 from crm_core.schedule.working_time import WorkingTime
 
@@ -74,6 +76,7 @@ __all__ = [
     "anchor_dates",
     "anchor_windows",
     "forecast",
+    "national_inspection_due",
     "plan",
 ]
 
@@ -116,8 +119,16 @@ class PlannerConfig:
     contact: ContactPolicy = attrs.field(factory=ContactPolicy)
 
 
-def _default_inspection(_: Vehicle, __: date) -> date | None:
-    return None
+def national_inspection_due(vehicle: Vehicle, on: date) -> date | None:
+    """The end of validity of the vehicle's next periodic inspection on or after ``on``,
+    under the national rules shipped with crm_core (``schedule/data/inspection.toml``);
+    ``None`` when the first registration is unknown or no rule covers the vehicle's
+    usage and class (nothing to remind about)."""
+    try:
+        found = next_inspection_for(inspection_rules(), vehicle, on=on)
+    except ScheduleError:
+        return None
+    return found.due if found is not None else None
 
 
 @attrs.frozen(slots=True)
@@ -126,15 +137,18 @@ class PlanningContext:
     (working-day calendar, business and quiet hours, timezone), festivals, policies.
 
     ``inspection_due(vehicle, day)`` gives the date of the vehicle's next periodic
-    inspection on or after ``day`` for rules anchored on ``inspection_due``; a host that
-    does not track inspections leaves the default, and those rules plan nothing.
+    inspection on or after ``day`` for rules anchored on ``inspection_due`` (default: the
+    national rules, :func:`national_inspection_due`; asked once per first registration,
+    usage and vehicle class in a run). ``slas`` are the deadlines reported
+    with each complaint case the planner proposes.
     """
 
     calendar: Calendar
     working_time: WorkingTime
     config: PlannerConfig = PlannerConfig()
     festivals: FestivalCalendar = attrs.field(factory=festival_calendar)
-    inspection_due: Callable[[Vehicle, date], date | None] = _default_inspection
+    inspection_due: Callable[[Vehicle, date], date | None] = national_inspection_due
+    slas: tuple[SlaDefinition, ...] = attrs.field(factory=sla_definitions)
 
 
 @attrs.frozen(slots=True)
@@ -144,7 +158,7 @@ class Plan:
     ``tasks``: due now, in priority order. ``deferred``: pushed back by the contact cap
     (status ``DEFERRED``, the reason in ``status_reason``). ``skipped``: what will not be
     done and why (consent, attempts exhausted). ``cases``: complaint cases the host should
-    open (new ones only).
+    open (new ones only), and ``slas`` their deadlines (:mod:`crm_core.schedule.sla`).
     """
 
     customer_id: str
@@ -152,6 +166,7 @@ class Plan:
     deferred: tuple[FollowUpTask, ...] = ()
     skipped: tuple[Skip, ...] = ()
     cases: tuple[Case, ...] = ()
+    slas: tuple[SlaStatus, ...] = ()
 
     def __bool__(self) -> bool:
         return bool(self.tasks or self.deferred or self.skipped or self.cases)
@@ -427,6 +442,7 @@ class _Planning:
             )
             for rule in ctx.calendar.rules
         }
+        self._inspections: dict[tuple[object, ...], date | None] = {}
         # day-based windows start and end at the same moments for many customers
         self._fitted: dict[tuple[datetime, datetime], tuple[datetime, datetime]] = {}
         # festivals are the same for every customer: found once per run
@@ -440,6 +456,14 @@ class _Planning:
                     self.festivals.append(
                         (rule, _Anchor(AnchorKind.HOLIDAY, self.midnight(day), key))
                     )
+
+    def inspection_due(self, vehicle: Vehicle) -> date | None:
+        """The context's ``inspection_due``, once per registration date, usage and class
+        (the national rules depend on nothing else)."""
+        key = (vehicle.first_registration, vehicle.usage, vehicle.vehicle_class)
+        if key not in self._inspections:
+            self._inspections[key] = self.ctx.inspection_due(vehicle, self.first_day)
+        return self._inspections[key]
 
     # time helpers
     def midnight(self, day: date) -> datetime:
@@ -646,8 +670,8 @@ class _Customer:
             ):
                 if day is not None and kind in kinds:
                     yield _Anchor(kind, midnight(day), f"{v.id}:{kind.value}:{day}", v)
-            if AnchorKind.INSPECTION_DUE in kinds:
-                due = run.ctx.inspection_due(v, run.first_day)
+            if AnchorKind.INSPECTION_DUE in kinds and v.first_registration is not None:
+                due = run.inspection_due(v)
                 if due is not None:
                     yield _Anchor(
                         AnchorKind.INSPECTION_DUE, midnight(due), f"{v.id}:inspection:{due}", v
@@ -1060,6 +1084,11 @@ def _plan_one(run: _Planning, facts: CustomerFacts) -> Plan:
         deferred=_order(result.deferred),
         skipped=tuple(planning.skipped) + result.skipped,
         cases=tuple(cases),
+        slas=tuple(
+            status
+            for case in cases
+            for status in slas_for_case(case, run.ctx.slas, run.wt, run.now)
+        ),
     )
 
 
