@@ -36,6 +36,7 @@ from crm_core.domain.interaction import (
 )
 from crm_core.domain.task import TaskStatus
 from crm_core.domain.vehicle import Ownership, UsageNature, Vehicle
+from crm_core.errors import ValidationError
 from crm_core.schedule.calendars import Calendar, load_standard
 from crm_core.schedule.consent import ContactPolicy, SkipReason
 from crm_core.schedule.planner import (
@@ -595,3 +596,42 @@ def test_unknown_year_is_an_error_not_a_guess() -> None:
 
 def test_calendar_type_is_reexported_for_hosts() -> None:
     assert isinstance(ctx("svw").calendar, Calendar)
+
+
+def test_inspection_reminder_uses_the_national_rules() -> None:
+    # a private small car registered 15 Jun 2020: under the 2022 reform its year-6
+    # on-site inspection is due by the end of June 2026; the reminder window opens a
+    # month before (Sat 30 May, not a working day: Mon 1 Jun 09:00)
+    f = CustomerFacts(customer(), (vehicle(first_registration=date(2020, 6, 15)),))
+    result = plan(f, ctx("svw"), now=at(2026, 6, 1, 10))
+    task = next(t for t in result.tasks if t.rule_id == "svw.reminder.inspection")
+    assert (task.due_from, task.due_until) == (at(2026, 6, 1, 9), end(2026, 6, 30))
+    assert task.explanation == (
+        "Annual-inspection reminder: inspection due 2026-06-30, from 1 month before, for 1 month"
+    )
+    unregistered = CustomerFacts(customer(), (vehicle(),))
+    assert "svw.reminder.inspection" not in due(
+        plan(unregistered, ctx("svw"), now=at(2026, 6, 1, 10))
+    )
+
+
+def test_a_proposed_complaint_case_carries_its_slas() -> None:
+    found = callback(at(2026, 2, 13, 17), CallbackOutcome.COMPLAINT_FOUND, "CB1")
+    result = plan(facts(found), ctx("dfpeugeot"), now=at(2026, 2, 13, 17, 30))
+    slas = {s.sla_id: s for s in result.slas}
+    assert slas["complaint_to_general_manager"].deadline == at(2026, 2, 14, 12)
+    assert slas["complaint_to_general_manager"].case_id == result.cases[0].id
+    assert slas["complaint_answer"].deadline is None  # starts when escalated
+
+
+def test_since_plans_only_tasks_opening_in_the_period() -> None:
+    f = facts(delivery(at(2026, 11, 12, 10)))
+    context = ctx("svw")
+    # 19 Nov: the CR callback window (7–14 days) opens; the day-7 sales call is due
+    opening = plan(f, context, now=at(2026, 11, 19, 8), since=date(2026, 11, 19))
+    assert sorted(due(opening)) == ["svw.cr.delivery_satisfaction", "svw.sales.call_day7"]
+    # the next day nothing opens, though both are still open
+    assert plan(f, context, now=at(2026, 11, 20, 8), since=date(2026, 11, 20)).tasks == ()
+    assert "svw.cr.delivery_satisfaction" in due(plan(f, context, now=at(2026, 11, 20, 8)))
+    with pytest.raises(ValidationError):
+        plan(f, context, now=at(2026, 11, 20, 8), since=date(2026, 11, 21))

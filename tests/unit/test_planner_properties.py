@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from crm_core.domain.anchor import AnchorKind
 from crm_core.domain.contact import Channel
 from crm_core.domain.customer import Customer, CustomerType
 from crm_core.domain.ids import CustomerId, DealerId, InteractionId, StaffId, VehicleId
@@ -24,9 +25,13 @@ from crm_core.domain.vehicle import UsageNature, Vehicle
 from crm_core.schedule.calendars import STANDARD_CALENDARS, Calendar, load_standard
 from crm_core.schedule.consent import ContactPolicy
 from crm_core.schedule.planner import (
+    AnchorWindows,
     CustomerFacts,
+    Plan,
     PlannerConfig,
     PlanningContext,
+    _plan_one,
+    _Planning,
     agenda,
     plan,
 )
@@ -141,7 +146,7 @@ def _all(
     return [*result_tasks, *deferred]
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=40, deadline=None)
 @given(case=cases, name=st.sampled_from(STANDARD_CALENDARS))
 def test_planning_twice_gives_the_same_plan(
     case: tuple[CustomerFacts, datetime], name: str
@@ -153,7 +158,7 @@ def test_planning_twice_gives_the_same_plan(
     assert len(ids) == len(set(ids))
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=40, deadline=None)
 @given(case=cases, name=st.sampled_from(STANDARD_CALENDARS))
 def test_never_contact_a_do_not_disturb_or_blacklisted_customer(
     case: tuple[CustomerFacts, datetime], name: str
@@ -167,7 +172,7 @@ def test_never_contact_a_do_not_disturb_or_blacklisted_customer(
         assert not set(task.channels) & facts.customer.opted_out_channels
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=40, deadline=None)
 @given(case=cases, name=st.sampled_from(STANDARD_CALENDARS))
 def test_windows_hold_a_moment_when_the_task_can_be_done(
     case: tuple[CustomerFacts, datetime], name: str
@@ -227,3 +232,49 @@ def test_generated_histories_do_produce_tasks() -> None:
         )
         found += len(plan(facts, CONTEXTS["svw"], now=now).tasks)
     assert found >= 3
+
+
+def _unfiltered(facts: CustomerFacts, name: str, now: datetime, since: date | None) -> Plan:
+    """The plan with the anchor pre-check switched off: every anchor, every rule."""
+    ctx = CONTEXTS[name]
+    everything = ((date.min, date.max),)
+    day = now.astimezone(SH).date()
+    first = since or day
+    windows = AnchorWindows(
+        first,
+        day,
+        dict.fromkeys(AnchorKind, everything),
+        {rule.id: everything for rule in ctx.calendar.rules},
+    )
+    return _plan_one(_Planning(ctx, now, first, day, windows, since is not None), facts)
+
+
+@settings(max_examples=40, deadline=None)
+@given(case=cases, name=st.sampled_from(STANDARD_CALENDARS), daily=st.booleans())
+def test_anchor_windows_never_hide_a_due_task(
+    case: tuple[CustomerFacts, datetime], name: str, daily: bool
+) -> None:
+    """The contract with storage: a subject outside the windows has nothing due, so
+    selecting subjects by anchor_windows loses no task."""
+    facts, now = case
+    since = now.date() if daily else None
+    assert plan(facts, CONTEXTS[name], now=now, since=since) == _unfiltered(facts, name, now, since)
+
+
+@settings(max_examples=20, deadline=None)
+@given(case=cases, days=st.integers(1, 6))
+def test_daily_runs_emit_each_task_once_and_catch_up_equals_them(
+    case: tuple[CustomerFacts, datetime], days: int
+) -> None:
+    facts, end = case
+    context = CONTEXTS["dfpeugeot"]
+    first = end - timedelta(days=days - 1)
+    seen: dict[str, date] = {}
+    for n in range(days):
+        now = first + timedelta(days=n)
+        result = plan(facts, context, now=now, since=now.date())
+        for task in _all(result.tasks, result.deferred):
+            assert task.id not in seen, (task.id, seen.get(task.id), now.date())
+            seen[task.id] = now.date()
+    catch_up = plan(facts, context, now=end, since=first.date())
+    assert {t.id for t in _all(catch_up.tasks, catch_up.deferred)} == set(seen)

@@ -104,6 +104,8 @@ def configure_converter(converter: cattrs.Converter) -> None:
     converter.register_unstructure_hook(datetime, datetime.isoformat)
     converter.register_structure_hook(date, _structure_date)
     converter.register_structure_hook(datetime, _structure_datetime)
+    # by type, so it outranks cattrs' own str hook; StrEnum subclasses still reach the
+    # StrEnum hook below, which comes first in their MRO
     converter.register_structure_hook(str, _structure_str)
     converter.register_unstructure_hook(Decimal, str)
     converter.register_structure_hook(Decimal, _structure_decimal)

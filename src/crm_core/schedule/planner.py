@@ -32,13 +32,13 @@ from __future__ import annotations
 
 import hashlib
 from bisect import bisect_right
+from calendar import monthrange
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date, datetime, time, timedelta
 from typing import NamedTuple
 
 import attrs
-from dateutil.relativedelta import relativedelta
 
 from crm_core.domain.anchor import AnchorKind
 from crm_core.domain.case import Case, CaseKind, CaseSource, CaseStatus, CaseStatusChange
@@ -56,9 +56,13 @@ from crm_core.domain.interaction import (
 )
 from crm_core.domain.task import FollowUpTask, TaskStatus
 from crm_core.domain.vehicle import Ownership, Vehicle
+from crm_core.errors import ScheduleError, ValidationError
 from crm_core.schedule.calendars import Calendar, Rule, Span, Unit, Unless, VehicleCondition
 from crm_core.schedule.consent import ContactPolicy, Skip, SkipReason, gate, screen
 from crm_core.schedule.festivals import FestivalCalendar, festival_calendar
+from crm_core.schedule.inspection import inspection_rules, next_inspection_for
+from crm_core.schedule.sla import SlaDefinition, SlaStatus, sla_definitions, slas_for_case
+from crm_core.schedule.workdays import WorkdayCalendar
 from crm_core.schedule.working_time import WorkingTime
 
 __all__ = [
@@ -69,8 +73,10 @@ __all__ = [
     "PlannerConfig",
     "PlanningContext",
     "agenda",
+    "anchor_dates",
     "anchor_windows",
     "forecast",
+    "national_inspection_due",
     "plan",
 ]
 
@@ -113,8 +119,16 @@ class PlannerConfig:
     contact: ContactPolicy = attrs.field(factory=ContactPolicy)
 
 
-def _default_inspection(_: Vehicle, __: date) -> date | None:
-    return None
+def national_inspection_due(vehicle: Vehicle, on: date) -> date | None:
+    """The end of validity of the vehicle's next periodic inspection on or after ``on``,
+    under the national rules shipped with crm_core (``schedule/data/inspection.toml``);
+    ``None`` when the first registration is unknown or no rule covers the vehicle's
+    usage and class (nothing to remind about)."""
+    try:
+        found = next_inspection_for(inspection_rules(), vehicle, on=on)
+    except ScheduleError:
+        return None
+    return found.due if found is not None else None
 
 
 @attrs.frozen(slots=True)
@@ -123,15 +137,18 @@ class PlanningContext:
     (working-day calendar, business and quiet hours, timezone), festivals, policies.
 
     ``inspection_due(vehicle, day)`` gives the date of the vehicle's next periodic
-    inspection on or after ``day`` for rules anchored on ``inspection_due``; a host that
-    does not track inspections leaves the default, and those rules plan nothing.
+    inspection on or after ``day`` for rules anchored on ``inspection_due`` (default: the
+    national rules, :func:`national_inspection_due`; asked once per first registration,
+    usage and vehicle class in a run). ``slas`` are the deadlines reported
+    with each complaint case the planner proposes.
     """
 
     calendar: Calendar
     working_time: WorkingTime
     config: PlannerConfig = PlannerConfig()
     festivals: FestivalCalendar = attrs.field(factory=festival_calendar)
-    inspection_due: Callable[[Vehicle, date], date | None] = _default_inspection
+    inspection_due: Callable[[Vehicle, date], date | None] = national_inspection_due
+    slas: tuple[SlaDefinition, ...] = attrs.field(factory=sla_definitions)
 
 
 @attrs.frozen(slots=True)
@@ -141,7 +158,7 @@ class Plan:
     ``tasks``: due now, in priority order. ``deferred``: pushed back by the contact cap
     (status ``DEFERRED``, the reason in ``status_reason``). ``skipped``: what will not be
     done and why (consent, attempts exhausted). ``cases``: complaint cases the host should
-    open (new ones only).
+    open (new ones only), and ``slas`` their deadlines (:mod:`crm_core.schedule.sla`).
     """
 
     customer_id: str
@@ -149,6 +166,7 @@ class Plan:
     deferred: tuple[FollowUpTask, ...] = ()
     skipped: tuple[Skip, ...] = ()
     cases: tuple[Case, ...] = ()
+    slas: tuple[SlaStatus, ...] = ()
 
     def __bool__(self) -> bool:
         return bool(self.tasks or self.deferred or self.skipped or self.cases)
@@ -176,13 +194,30 @@ class AnchorWindows:
     first_day: date
     last_day: date
     ranges: Mapping[AnchorKind, tuple[tuple[date, date], ...]]
+    by_rule: Mapping[str, tuple[tuple[date, date], ...]] = attrs.field(factory=dict)
 
     def contains(self, kind: AnchorKind, day: date) -> bool:
-        spans = self.ranges.get(kind)
-        if not spans:
-            return False
-        index = bisect_right(spans, (day, date.max)) - 1
-        return index >= 0 and spans[index][0] <= day <= spans[index][1]
+        return _within(self.ranges.get(kind), day)
+
+    def rule_contains(self, rule_id: str, day: date) -> bool:
+        """Whether an anchor on ``day`` can make rule ``rule_id`` due (the kind's ranges
+        are the union of its rules')."""
+        return _within(self.by_rule.get(rule_id), day)
+
+
+def _within(spans: tuple[tuple[date, date], ...] | None, day: date) -> bool:
+    if not spans:
+        return False
+    index = bisect_right(spans, (day, date.max)) - 1
+    return index >= 0 and spans[index][0] <= day <= spans[index][1]
+
+
+def _add_months(day: date, months: int) -> date:
+    """``day`` plus ``months`` calendar months, the day clamped to the month's end (as
+    dateutil's relativedelta does; this is the planner's hot path)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return date(year, month, min(day.day, monthrange(year, month)[1]))
 
 
 def _day_bounds(span: Span, slack: int) -> tuple[int, int]:
@@ -201,6 +236,27 @@ def _day_bounds(span: Span, slack: int) -> tuple[int, int]:
     return (n, n + stretch) if n >= 0 else (n - stretch, n)
 
 
+def _anchor_range(
+    offset: Span, step: Span | None, earliest: date, last_day: date, w_max: int, slack: int
+) -> tuple[date, date]:
+    """Anchor dates ``a`` with ``a + step + offset`` in ``[earliest - w_max, last_day]``.
+    Months are subtracted as months (3 days either side for month ends), the rest by the
+    bounds of :func:`_day_bounds`."""
+    months = [
+        span.amount for span in (offset, step) if span is not None and span.unit is Unit.MONTHS
+    ]
+    days_min = days_max = 0
+    for span in (offset, step):
+        if span is not None and span.unit is not Unit.MONTHS:
+            low, high = _day_bounds(span, slack)
+            days_min += low
+            days_max += high
+    back = -sum(months)
+    start = _add_months(earliest - timedelta(days=days_max + w_max + (3 if months else 0)), back)
+    end = _add_months(last_day - timedelta(days=days_min - (3 if months else 0)), back)
+    return start, end
+
+
 def _merge(spans: list[tuple[date, date]]) -> tuple[tuple[date, date], ...]:
     merged: list[tuple[date, date]] = []
     for start, end in sorted(spans):
@@ -217,9 +273,17 @@ def anchor_windows(
     last_day: date | None = None,
     *,
     config: PlannerConfig | None = None,
+    opening: bool = False,
+    workdays: WorkdayCalendar | None = None,
 ) -> AnchorWindows:
     """The anchor-date ranges whose events can make a task due between ``first_day`` and
     ``last_day`` (default: the same day). See :class:`AnchorWindows` for the contract.
+
+    ``opening=True`` narrows them to the tasks whose window *opens* in the period — what
+    the daily run of :func:`agenda` with ``since`` needs — instead of every task still
+    open then. With ``workdays`` as well, the allowance for windows pushed back by rest
+    days is the actual run of rest days before ``first_day`` (3 days on a Monday) instead
+    of ``config.shift_slack_days``.
 
     >>> from datetime import date
     >>> from crm_core.schedule.calendars import load_standard
@@ -231,23 +295,29 @@ def anchor_windows(
     """
     config = config or PlannerConfig()
     last_day = last_day or first_day
-    slack = config.shift_slack_days
-    earliest = first_day - timedelta(days=config.overdue_days + slack)
+    # working days can stretch over a whole holiday wherever they fall...
+    stretch = config.shift_slack_days
+    # ...and working time can push a window's start back to the next working day
+    slack = stretch
+    if opening and workdays is not None:
+        slack = (first_day - workdays.previous_working_day(first_day)).days
+    earliest = first_day - timedelta(days=slack if opening else config.overdue_days + slack)
     spans: dict[AnchorKind, list[tuple[date, date]]] = defaultdict(list)
+    by_rule: dict[str, tuple[tuple[date, date], ...]] = {}
     retry_days = 0
     for rule in calendar.rules:
-        w_max = _day_bounds(rule.window, slack)[1]
-        retry_days = max(retry_days, _day_bounds(rule.retry.after, slack)[1])
-        for _, offset, step in rule.spans():
-            o_min, o_max = _day_bounds(offset, slack)
-            s_min, s_max = _day_bounds(step, slack) if step else (0, 0)
-            start = earliest - timedelta(days=o_max + s_max + w_max)
-            end = last_day - timedelta(days=o_min + s_min)
-            spans[rule.anchor].append((start, end))
+        w_max = 0 if opening else _day_bounds(rule.window, stretch)[1]
+        retry_days = max(retry_days, _day_bounds(rule.retry.after, stretch)[1])
+        found = [
+            _anchor_range(offset, step, earliest, last_day, w_max, stretch)
+            for _, offset, step in rule.spans()
+        ]
+        by_rule[rule.id] = _merge(found)
+        spans[rule.anchor].extend(found)
     spans[AnchorKind.NOT_REACHED].append((earliest - timedelta(days=retry_days), last_day))
     spans[AnchorKind.COMPLAINT].append((earliest, last_day))
     return AnchorWindows(
-        first_day, last_day, {kind: _merge(found) for kind, found in spans.items()}
+        first_day, last_day, {kind: _merge(found) for kind, found in spans.items()}, by_rule
     )
 
 
@@ -344,8 +414,10 @@ class _Planning:
         first_day: date,
         last_day: date,
         windows: AnchorWindows,
+        opening: bool = False,
     ) -> None:
         self.ctx = ctx
+        self.opening = opening
         self.wt = ctx.working_time
         self.zone = self.wt.zone
         self.now = self.wt.local(now)
@@ -354,10 +426,25 @@ class _Planning:
         self.windows = windows
         self.config = ctx.config
         self.kinds = ctx.calendar.anchors
-        self.oldest = first_day - timedelta(days=ctx.config.overdue_days)
+        self.oldest = first_day - timedelta(days=0 if opening else ctx.config.overdue_days)
         self.by_kind: dict[AnchorKind, list[Rule]] = defaultdict(list)
         for rule in ctx.calendar.rules:
             self.by_kind[rule.anchor].append(rule)
+        slack = ctx.config.shift_slack_days
+        self.lowest = self.oldest - timedelta(days=slack)
+        # per rule: the most days its window and each offset can span, and the fewest
+        # days between repetitions (to jump to the first one that can still be due)
+        self.reach: dict[str, tuple[int, list[int], int]] = {
+            rule.id: (
+                _day_bounds(rule.window, slack)[1],
+                [_day_bounds(offset, slack)[1] for offset in rule.offsets],
+                _day_bounds(rule.every, 0)[0] if rule.every else 0,
+            )
+            for rule in ctx.calendar.rules
+        }
+        self._inspections: dict[tuple[object, ...], date | None] = {}
+        # day-based windows start and end at the same moments for many customers
+        self._fitted: dict[tuple[datetime, datetime], tuple[datetime, datetime]] = {}
         # festivals are the same for every customer: found once per run
         self.festivals: list[tuple[Rule, _Anchor]] = []
         for rule in self.by_kind.get(AnchorKind.HOLIDAY, ()):
@@ -369,6 +456,14 @@ class _Planning:
                     self.festivals.append(
                         (rule, _Anchor(AnchorKind.HOLIDAY, self.midnight(day), key))
                     )
+
+    def inspection_due(self, vehicle: Vehicle) -> date | None:
+        """The context's ``inspection_due``, once per registration date, usage and class
+        (the national rules depend on nothing else)."""
+        key = (vehicle.first_registration, vehicle.usage, vehicle.vehicle_class)
+        if key not in self._inspections:
+            self._inspections[key] = self.ctx.inspection_due(vehicle, self.first_day)
+        return self._inspections[key]
 
     # time helpers
     def midnight(self, day: date) -> datetime:
@@ -389,7 +484,7 @@ class _Planning:
         if unit is Unit.DAYS:
             day += timedelta(days=n)
         elif unit is Unit.MONTHS:
-            day += relativedelta(months=n)
+            day = _add_months(day, n)
         else:
             day = self.wt.calendar.add_working_days(day, n)
         return self.midnight(day)
@@ -404,7 +499,7 @@ class _Planning:
         if unit is Unit.DAYS:
             day += timedelta(days=n)
         elif unit is Unit.MONTHS:
-            day += relativedelta(months=n)
+            day = _add_months(day, n)
         else:
             day = self.wt.calendar.add_working_days(day, n)
         return self.end_of_day(day)
@@ -413,6 +508,15 @@ class _Planning:
         """Move a window to working time: its start to the first working moment; a window
         with no working moment at all keeps its length from that moment (whole days for a
         window that ended at the end of a day)."""
+        key = (start, end)
+        cached = self._fitted.get(key)
+        if cached is not None:
+            return cached
+        fitted = self._fit(start, end)
+        self._fitted[key] = fitted
+        return fitted
+
+    def _fit(self, start: datetime, end: datetime) -> tuple[datetime, datetime]:
         first = self.wt.next_working_moment(start)
         if first <= end:
             return first, end
@@ -422,6 +526,8 @@ class _Planning:
         return first, first + (end - start)
 
     def in_period(self, start: datetime, end: datetime) -> bool:
+        if self.opening:
+            return self.first_day <= start.date() <= self.last_day
         return start.date() <= self.last_day and end.date() >= self.oldest
 
 
@@ -478,6 +584,7 @@ _TERMINAL = frozenset(
     {CallbackOutcome.REACHED, CallbackOutcome.COMPLAINT_FOUND, CallbackOutcome.REFUSED}
 )
 _CLOSED = frozenset({TaskStatus.DONE, TaskStatus.CANCELLED})
+_RETRIED = frozenset({CallbackOutcome.NOT_REACHED, CallbackOutcome.CALL_LATER})
 
 
 class _CallbackIndex:
@@ -563,8 +670,8 @@ class _Customer:
             ):
                 if day is not None and kind in kinds:
                     yield _Anchor(kind, midnight(day), f"{v.id}:{kind.value}:{day}", v)
-            if AnchorKind.INSPECTION_DUE in kinds:
-                due = run.ctx.inspection_due(v, run.first_day)
+            if AnchorKind.INSPECTION_DUE in kinds and v.first_registration is not None:
+                due = run.inspection_due(v)
                 if due is not None:
                     yield _Anchor(
                         AnchorKind.INSPECTION_DUE, midnight(due), f"{v.id}:inspection:{due}", v
@@ -619,7 +726,8 @@ class _Customer:
             if item is not None and kind in kinds:
                 yield _Anchor(kind, item.occurred_at, item.id, None, item.staff_id, item)
         config = run.config
-        for item in h.callbacks:
+        flows = AnchorKind.DISSATISFACTION in kinds or AnchorKind.COMPLAINT in kinds
+        for item in h.callbacks if flows else ():
             detail = item.detail
             if not isinstance(detail, Callback) or not is_dissatisfied(detail, config):
                 continue
@@ -637,7 +745,7 @@ class _Customer:
         windows = self.run.windows
         return any(
             isinstance(c.detail, Callback)
-            and c.detail.outcome in (CallbackOutcome.NOT_REACHED, CallbackOutcome.CALL_LATER)
+            and c.detail.outcome in _RETRIED
             and windows.contains(AnchorKind.NOT_REACHED, c.occurred_at.date())
             for c in self.history.callbacks
         )
@@ -654,7 +762,10 @@ class _Customer:
             if check and not contains(found.kind, at.date()):
                 continue
             anchor = found if at is found.at else found._replace(at=at)
+            day = at.date()
             for rule in run.by_kind.get(anchor.kind, ()):
+                if check and not run.windows.rule_contains(rule.id, day):
+                    continue
                 self.apply(rule, anchor)
         for rule, anchor in run.festivals:
             self.apply(rule, anchor)
@@ -721,13 +832,15 @@ class _Customer:
         if not self.applies(rule, anchor):
             return
         run = self.run
-        slack = run.config.shift_slack_days
-        lowest = run.oldest - timedelta(days=slack)
+        lowest = run.lowest
         anchor_day = anchor.at.date()
-        w_max = _day_bounds(rule.window, slack)[1]
+        w_max, o_maxes, every_days = run.reach[rule.id]
         for position, offset in enumerate(rule.offsets):
-            o_max = _day_bounds(offset, slack)[1]
-            for k in range(rule.times):
+            o_max = o_maxes[position]
+            # the first repetition that can still reach the period (at most one early)
+            late = (lowest - anchor_day).days - o_max - w_max
+            first_k = max(0, late // every_days) if every_days and late > 0 else 0
+            for k in range(first_k, rule.times):
                 at = anchor.at
                 step = rule.every.times(k) if k and rule.every is not None else None
                 # occurrences that ended long ago are skipped without computing them (their
@@ -737,9 +850,7 @@ class _Customer:
                     continue
                 if step is not None:
                     if step.unit is Unit.MONTHS:
-                        at = datetime.combine(
-                            anchor_day + relativedelta(months=step.amount), at.timetz()
-                        )
+                        at = datetime.combine(_add_months(anchor_day, step.amount), at.timetz())
                     else:
                         at = at + timedelta(days=step.amount)
                 start = run.moved(at, offset)
@@ -915,6 +1026,40 @@ class _Customer:
         return found
 
 
+def anchor_dates(
+    facts: Iterable[CustomerFacts], ctx: PlanningContext, *, on: date
+) -> Iterator[list[tuple[AnchorKind, date]]]:
+    """For each customer's facts, its anchor events as ``(kind, local date)``, held
+    vehicles as of ``on``: what a storage adapter indexes (when it writes the facts) so
+    that :func:`anchor_windows` can select the subjects of a day. Unanswered callbacks
+    appear as ``NOT_REACHED``; festivals (``HOLIDAY``) are not per customer and do not
+    appear. Streams: one list per customer, in order.
+
+    >>> from datetime import date
+    >>> from crm_core import Customer, CustomerType
+    >>> from crm_core.schedule.calendars import load_standard
+    >>> from crm_core.schedule.working_time import WorkingTime
+    >>> from crm_core.schedule.workdays import china_workday_calendar
+    >>> ctx = PlanningContext(load_standard("svw"), WorkingTime(china_workday_calendar()))
+    >>> c = Customer(id="C1", dealer_id="D1", type=CustomerType.INDIVIDUAL, name="王芳",
+    ...              birthday=date(1990, 5, 17))
+    >>> list(anchor_dates([CustomerFacts(c)], ctx, on=date(2026, 11, 23)))
+    [[(<AnchorKind.BIRTHDAY: 'birthday'>, datetime.date(1990, 5, 17))]]
+    """
+    noon = datetime.combine(on, time(12), tzinfo=ctx.working_time.zone)
+    run = _Planning(ctx, noon, on, on, AnchorWindows(on, on, {}))
+    zone = run.zone
+    for item in facts:
+        planning = _Customer(run, item)
+        found = [(a.kind, a.at.astimezone(zone).date()) for a in planning.anchors()]
+        found += [
+            (AnchorKind.NOT_REACHED, c.occurred_at.astimezone(zone).date())
+            for c in planning.history.callbacks
+            if isinstance(c.detail, Callback) and c.detail.outcome in _RETRIED
+        ]
+        yield found
+
+
 def _order(tasks: Iterable[FollowUpTask]) -> tuple[FollowUpTask, ...]:
     return tuple(sorted(tasks, key=lambda t: (-t.priority, t.due_from, t.id)))
 
@@ -939,31 +1084,81 @@ def _plan_one(run: _Planning, facts: CustomerFacts) -> Plan:
         deferred=_order(result.deferred),
         skipped=tuple(planning.skipped) + result.skipped,
         cases=tuple(cases),
+        slas=tuple(
+            status
+            for case in cases
+            for status in slas_for_case(case, run.ctx.slas, run.wt, run.now)
+        ),
     )
 
 
-def plan(facts: CustomerFacts, ctx: PlanningContext, *, now: datetime) -> Plan:
-    """The tasks due for one customer on ``now``'s day (local to the dealer), including
-    tasks overdue by at most ``config.overdue_days``.
-
-    >>> # see docs/calendars.md for a full example
-    """
+def _run(ctx: PlanningContext, now: datetime, since: date | None) -> _Planning:
     day = ctx.working_time.local(now).date()
-    run = _Planning(ctx, now, day, day, anchor_windows(ctx.calendar, day, config=ctx.config))
-    return _plan_one(run, facts)
+    if since is not None and since > day:
+        raise ValidationError(f"since ({since}) is after the planned day ({day})", field="since")
+    first = day if since is None else since
+    opening = since is not None
+    windows = anchor_windows(
+        ctx.calendar,
+        first,
+        day,
+        config=ctx.config,
+        opening=opening,
+        workdays=ctx.working_time.calendar,
+    )
+    return _Planning(ctx, now, first, day, windows, opening)
+
+
+def plan(
+    facts: CustomerFacts, ctx: PlanningContext, *, now: datetime, since: date | None = None
+) -> Plan:
+    """The tasks due for one customer on ``now``'s day (local to the dealer).
+
+        Without ``since``: every task open that day, including tasks overdue by at most
+        ``config.overdue_days`` ("why is this customer on today's list"). With ``since``: only
+        the tasks whose window opens between ``since`` and today — the daily run that stores
+        new tasks (ids are stable, so a task is stored once however often it is planned).
+
+        >>> from datetime import date, datetime
+        >>> from zoneinfo import ZoneInfo
+        >>> from crm_core import Customer, CustomerType, Interaction, InteractionKind, Vehicle
+        >>> from crm_core.schedule.calendars import load_standard
+        >>> from crm_core.schedule.workdays import WorkdayCalendar
+    from crm_core.schedule.working_time import WorkingTime
+        >>> from crm_core.schedule.workdays import china_workday_calendar
+        >>> ctx = PlanningContext(load_standard("svw"), WorkingTime(china_workday_calendar()))
+        >>> sh = ZoneInfo("Asia/Shanghai")
+        >>> facts = CustomerFacts(
+        ...     Customer(id="C1", dealer_id="D1", type=CustomerType.INDIVIDUAL, name="王芳"),
+        ...     (Vehicle(id="V1", dealer_id="D1", vin="LSVAU2180N2183294"),),
+        ...     interactions=(Interaction(id="I1", dealer_id="D1", kind=InteractionKind.DELIVERY,
+        ...         occurred_at=datetime(2026, 11, 12, 15, tzinfo=sh), customer_id="C1",
+        ...         vehicle_id="V1", staff_id="S7"),))
+        >>> result = plan(facts, ctx, now=datetime(2026, 11, 23, 10, tzinfo=sh))
+        >>> result.tasks[0].explanation
+        'CR satisfaction callback: delivered 2026-11-12, window 7–14 days'
+        >>> [(t.rule_id, t.assignee_id) for t in result.tasks[1:]]  # overdue, still listed
+        [('svw.sales.call_day3', 'S7'), ('svw.sales.call_day7', 'S7')]
+    """
+    return _plan_one(_run(ctx, now, since), facts)
 
 
 def agenda(
-    facts: Iterable[CustomerFacts], ctx: PlanningContext, *, now: datetime
+    facts: Iterable[CustomerFacts],
+    ctx: PlanningContext,
+    *,
+    now: datetime,
+    since: date | None = None,
 ) -> Iterator[Plan]:
     """The day's agenda over many customers: one :class:`Plan` per customer with
     something to do or report, streamed as ``facts`` is consumed (nothing is kept).
+    ``since`` as in :func:`plan`: a daily job passes the day after its last run.
 
     Feed it every customer, or — faster — only the subjects a storage adapter selected
-    with :func:`anchor_windows`; both give the same plans.
+    with :func:`anchor_windows` (called with the same period and ``opening=since is not
+    None``); both give the same plans.
     """
-    day = ctx.working_time.local(now).date()
-    run = _Planning(ctx, now, day, day, anchor_windows(ctx.calendar, day, config=ctx.config))
+    run = _run(ctx, now, since)
     for item in facts:
         result = _plan_one(run, item)
         if result:
