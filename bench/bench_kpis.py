@@ -101,6 +101,11 @@ def dealer(n: int, dealers: int) -> DealerId:
     return DealerId(f"D{n % dealers:03d}")
 
 
+def task_owner(k: int, owners: int) -> int:
+    """The owner task ``k`` is for: spread over owners and dealers alike."""
+    return (k * 16 + k * 7 % 16) % owners
+
+
 def moments(rng: random.Random, size: int, start: datetime, seconds: float) -> list[datetime]:
     """A pool of random moments: building a datetime per record would dominate the run."""
     return [start + timedelta(seconds=rng.random() * seconds) for _ in range(size)]
@@ -135,7 +140,7 @@ def tasks(owners: int, dealers: int) -> Iterator[FollowUpTask]:
     rng = random.Random(2)
     pool = moments(rng, 4096, MONTH_START, 31 * 86400)
     for k in range(owners * 6 // 100):
-        n = k * 16 % owners
+        n = task_owner(k, owners)
         due = pool[k % 4096]
         yield FollowUpTask(
             id=TaskId(f"T{k}"),
@@ -171,7 +176,7 @@ def interactions(
         if kind is InteractionKind.CALLBACK and at >= MONTH_START:
             # a callback in the month works off one of the month's tasks, same owner
             t = int(rand() * n_tasks)
-            task, n = TaskId(f"T{t}"), t * 16 % owners
+            task, n = TaskId(f"T{t}"), task_owner(t, owners)
         detail: Any = None
         if kind is InteractionKind.REPAIR_ORDER:
             detail = REPAIRS[k & 3]
