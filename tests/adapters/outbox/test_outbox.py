@@ -24,7 +24,6 @@ from outbox_support import (
     seed,
     task,
 )
-from sqlalchemy.exc import CompileError
 
 from crm_core.adapters.dispatcher import DispatchReport, RetryPolicy, run_workers
 from crm_core.adapters.memory import MemoryStorage
@@ -75,18 +74,10 @@ def uow(store: Store) -> UnitOfWork:
     return unit
 
 
-# The planner gave FollowUpTask three fields (contact_name, contact_phone, preferred_time)
-# that the SQL schema of the storage branch does not have yet, so SQL adapters cannot
-# store tasks in this branch. Strict: once the schema has them these tests pass on SQLite
-# and the marker must go.
-SCHEMA_GAP = "storage's tasks table lacks the planner's contact_name/contact_phone/preferred_time"
-
-
 @pytest.fixture
-def task_uow(uow: UnitOfWork, request: pytest.FixtureRequest) -> UnitOfWork:
-    """``uow`` for tests that store tasks."""
-    if request.node.callspec.params["store"] == "sqlite":
-        request.applymarker(pytest.mark.xfail(raises=CompileError, strict=True, reason=SCHEMA_GAP))
+def task_uow(uow: UnitOfWork) -> UnitOfWork:
+    """``uow`` for tests that store tasks (the tasks table has the planner's contact
+    fields since migration 0004)."""
     return uow
 
 

@@ -271,6 +271,9 @@ tasks = sa.Table(
     _id("assignee_id"),
     sa.Column("priority", sa.BigInteger, nullable=False),
     _text("focus"),
+    _text("contact_name"),
+    _text("contact_phone"),
+    _text("preferred_time"),
     sa.Column("attempt", sa.BigInteger, nullable=False),
     _text("status", nullable=False),
     _text("status_reason"),
@@ -344,6 +347,7 @@ points = sa.Table(
     sa.Column("expires_on", sa.Date),
     _text("spend"),  # decimal text
     _text("reference"),
+    sa.Column("from_event", sa.Boolean, nullable=False, server_default=sa.false()),
     *_stamps(),
     _fk("club_members", "member_id"),
     _index("points", "updated_at"),
