@@ -27,9 +27,11 @@ from crm_core.domain.anchor import AnchorKind
 from crm_core.domain.ids import CustomerId, DealerId
 from crm_core.domain.interaction import InteractionKind
 from crm_core.domain.ports.storage import DateRange, UnitOfWork
+from crm_core.schedule.calendars import Calendar
+from crm_core.schedule.festivals import FestivalCalendar
 from crm_core.schedule.planner import AnchorWindows, CustomerFacts
 
-__all__ = ["STORE_ANCHORS", "customer_facts", "due_customer_ids"]
+__all__ = ["STORE_ANCHORS", "customer_facts", "due_customer_ids", "festival_in_windows"]
 
 # Anchors the storage port's indexed query answers (see AnchorQuery.subjects).
 STORE_ANCHORS = frozenset(
@@ -62,11 +64,35 @@ _INTERACTION_ANCHORS: dict[AnchorKind, tuple[InteractionKind, ...]] = {
 _PAGE = 1000
 
 
+def festival_in_windows(
+    calendar: Calendar, windows: AnchorWindows, festivals: FestivalCalendar
+) -> bool:
+    """Whether a festival greeting of ``calendar`` can be due in ``windows``' period: one
+    of its festivals falls in the ``HOLIDAY`` ranges (then everyone gets the greeting)."""
+    spans = windows.ranges.get(AnchorKind.HOLIDAY, ())
+    if not spans:
+        return False
+    years = range(min(s[0] for s in spans).year, max(s[1] for s in spans).year + 1)
+    return any(
+        windows.contains(AnchorKind.HOLIDAY, festivals.date_of(rule.holiday, year))
+        for rule in calendar.rules
+        if rule.anchor is AnchorKind.HOLIDAY and rule.holiday is not None
+        for year in years
+    )
+
+
 def due_customer_ids(
-    uow: UnitOfWork, dealer_id: DealerId | str, windows: AnchorWindows, tz: tzinfo
+    uow: UnitOfWork,
+    dealer_id: DealerId | str,
+    windows: AnchorWindows,
+    tz: tzinfo,
+    *,
+    festival: bool = True,
 ) -> list[CustomerId]:
     """The customers of ``dealer_id`` who may have a task in ``windows``' period, in id
-    order: a safe superset the planner then decides on."""
+    order: a safe superset the planner then decides on. ``festival=False`` says no
+    festival greeting is due (see :func:`festival_in_windows`); otherwise ``HOLIDAY``
+    ranges make every customer a subject."""
     dealer = DealerId(dealer_id)
     indexed = {
         kind: [DateRange(first, last) for first, last in spans]
@@ -94,7 +120,7 @@ def due_customer_ids(
         for interaction in uow.interactions.between(dealer, start, end, kinds=kinds):
             if interaction.customer_id is not None:
                 ids.add(interaction.customer_id)
-    if windows.ranges.get(AnchorKind.HOLIDAY):
+    if festival and windows.ranges.get(AnchorKind.HOLIDAY):
         # A festival greeting goes to every customer (the planner's consent gate filters).
         ids.update(_all_customer_ids(uow, dealer))
     return sorted(ids)

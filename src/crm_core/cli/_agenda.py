@@ -17,7 +17,7 @@ from typing import Any
 
 import attrs
 
-from crm_core.adapters.planning import customer_facts, due_customer_ids
+from crm_core.adapters.planning import customer_facts, due_customer_ids, festival_in_windows
 from crm_core.cli._common import EXIT_OK, UsageError, iso_date, now
 from crm_core.cli._store import open_storage
 from crm_core.cli._ui import Ui
@@ -127,7 +127,8 @@ def plan_day(
     ctx = planning_context(dealer, calendar)
     day = ctx.working_time.local(at).date()
     windows = anchor_windows(calendar, day, config=ctx.config)
-    ids = due_customer_ids(uow, dealer.id, windows, ctx.working_time.zone)
+    festival = festival_in_windows(calendar, windows, ctx.festivals)
+    ids = due_customer_ids(uow, dealer.id, windows, ctx.working_time.zone, festival=festival)
     names: dict[str, str] = {}
 
     def named(facts: Iterable[CustomerFacts]) -> Iterator[CustomerFacts]:
@@ -297,7 +298,8 @@ def _forecast(
         windows = anchor_windows(
             ctx.calendar, first, first + timedelta(days=args.forecast - 1), config=ctx.config
         )
-        ids = due_customer_ids(uow, dealer.id, windows, ctx.working_time.zone)
+        festival = festival_in_windows(ctx.calendar, windows, ctx.festivals)
+        ids = due_customer_ids(uow, dealer.id, windows, ctx.working_time.zone, festival=festival)
         result = forecast(customer_facts(uow, dealer.id, ids), ctx, now=at, days=args.forecast)
         roles = [r for r in StaffRole if args.role in (None, r.value) and result.total(r)]
         out.append(

@@ -195,7 +195,7 @@ def completeness_result(report: CompletenessReport | None) -> list[dict[str, Any
     ]
 
 
-def render_completeness(ui: Ui, lines: list[dict[str, Any]]) -> None:
+def render_completeness(ui: Ui, lines: list[dict[str, Any]], title: str | None = None) -> None:
     if not lines:
         return
     ui.table(
@@ -211,7 +211,7 @@ def render_completeness(ui: Ui, lines: list[dict[str, Any]]) -> None:
             ]
             for line in lines
         ],
-        title=ui.t("completeness"),
+        title=title or ui.t("completeness"),
     )
 
 

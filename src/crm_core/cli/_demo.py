@@ -82,7 +82,12 @@ class QualityTally:
         self.sales: list[SaleReport] = []
         self.repairs: list[RepairReport] = []
 
-    def _count(self, violations: tuple[Violation, ...]) -> None:
+    def _count(self, violations: tuple[Violation, ...], *, report: bool = False) -> None:
+        if report:
+            # a report repeats its customer's and vehicle's findings, counted with them
+            violations = tuple(
+                v for v in violations if not v.field.startswith(("customer.", "vehicle."))
+            )
         self.records += 1
         if any(v.severity is Severity.ERROR for v in violations):
             self.with_errors += 1
@@ -107,11 +112,15 @@ class QualityTally:
             if i.kind is InteractionKind.DELIVERY:
                 sale = SaleReport(i, customers[i.customer_id], vehicle)
                 self.sales.append(sale)
-                self._count(check_sale_report(sale, staff=self.staff, today=self.today))
+                self._count(
+                    check_sale_report(sale, staff=self.staff, today=self.today), report=True
+                )
             elif i.kind is InteractionKind.REPAIR_ORDER:
                 order = RepairReport(i, vehicle, customers[i.customer_id])
                 self.repairs.append(order)
-                self._count(check_repair_order(order, staff=self.staff, today=self.today))
+                self._count(
+                    check_repair_order(order, staff=self.staff, today=self.today), report=True
+                )
 
     def result(self) -> dict[str, Any]:
         return {
@@ -218,8 +227,8 @@ def render(ui: Ui, result: dict[str, Any]) -> None:
         [ui.t("rule"), ui.t("severity"), ui.t("count")],
         [[r["code"], r["severity"], r["count"]] for r in quality["by_rule"]],
     )
-    render_completeness(ui, quality["sale_reports"])
-    render_completeness(ui, quality["repair_orders"])
+    render_completeness(ui, quality["sale_reports"], ui.t("completeness_sales"))
+    render_completeness(ui, quality["repair_orders"], ui.t("completeness_repairs"))
     ui.line()
     for report in result["reports"]:
         render_report(ui, report)

@@ -110,6 +110,8 @@ _LABELS: dict[str, tuple[str, str]] = {
         "{db} 已从 {before} 升级到 {after}。",
         "{db} upgraded from {before} to {after}.",
     ),
+    "completeness_sales": ("售车申报填报率", "Completeness of the sale reports"),
+    "completeness_repairs": ("维修工单填报率", "Completeness of the repair orders"),
     "planning": ("排程中", "planning"),
     "agenda_heading": (
         "{dealer} 今日待办 ({calendar}): {tasks} 项任务, {customers} 位客户",
