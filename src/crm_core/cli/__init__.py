@@ -16,7 +16,7 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 
-from crm_core.cli import _agenda, _check, _db, _demo, _duplicates, _report
+from crm_core.cli import _agenda, _check, _db, _demo, _dispatch, _duplicates, _report
 from crm_core.cli._common import EXIT_OK, EXIT_USAGE, UsageError
 from crm_core.cli._labels import LOCALES
 from crm_core.cli._ui import Ui
@@ -53,6 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
     _check.register(commands, common)
     _db.register(commands, common)
     _demo.register(commands, common)
+    _dispatch.register(commands, common)
     _duplicates.register(commands, common)
     _report.register(commands, common)
     return parser

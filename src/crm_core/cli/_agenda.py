@@ -17,11 +17,12 @@ from typing import Any
 
 import attrs
 
+from crm_core.adapters.outbox import DealerContact, MessageComposer, store_plan
 from crm_core.adapters.planning import customer_facts, due_customer_ids, festival_in_windows
 from crm_core.cli._common import EXIT_OK, UsageError, iso_date, now
 from crm_core.cli._store import open_storage
 from crm_core.cli._ui import Ui
-from crm_core.domain.dealer import Dealer, StaffRole
+from crm_core.domain.dealer import Dealer, Staff, StaffRole
 from crm_core.domain.ids import DealerId
 from crm_core.domain.ports.storage import UnitOfWork
 from crm_core.domain.task import FollowUpTask
@@ -37,6 +38,7 @@ from crm_core.schedule.planner import (
 )
 from crm_core.schedule.workdays import china_workday_calendar
 from crm_core.schedule.working_time import WorkingTime
+from crm_core.texts.render import TextRenderer
 
 __all__ = ["STANDARD_CALENDARS", "DayAgenda", "plan_day", "register"]
 
@@ -112,6 +114,7 @@ class DayAgenda:
     inserted: int
     subjects: int
     names: Mapping[str, str]  # customer id -> name, for the operator's list
+    queued: int = 0  # texts put in the outbox
 
     @property
     def tasks(self) -> Iterator[FollowUpTask]:
@@ -119,16 +122,25 @@ class DayAgenda:
             yield from plan.tasks
 
 
-def plan_day(
-    uow: UnitOfWork, dealer: Dealer, calendar: Calendar, at: datetime, *, store: bool = True
-) -> DayAgenda:
-    """Plan ``dealer``'s day at ``at`` from the store, and store the tasks (and deferred
-    ones, with their reason) when ``store``."""
+def message_composer(dealer: Dealer, staff: Iterable[Staff]) -> MessageComposer | None:
+    """The composer for the dealer's customer texts. The texts give customers a number to
+    call back: the CR manager's (else any staff member's); without one, no text goes out
+    and the tasks stay calls."""
+    phones = [s for s in staff if s.phone and s.active]
+    phones.sort(key=lambda s: s.role is not StaffRole.CR_MANAGER)
+    if not phones or phones[0].phone is None:
+        return None
+    return MessageComposer(TextRenderer(dealer), DealerContact(hotline=phones[0].phone))
+
+
+def plan_day(storage: Any, dealer: Dealer, calendar: Calendar, at: datetime) -> DayAgenda:
+    """Plan ``dealer``'s day at ``at`` from the store; store the tasks (deferred ones with
+    their reason) and queue their texts in the outbox in one transaction, and open the
+    complaint cases the planner proposes."""
     ctx = planning_context(dealer, calendar)
     day = ctx.working_time.local(at).date()
     windows = anchor_windows(calendar, day, config=ctx.config)
     festival = festival_in_windows(calendar, windows, ctx.festivals)
-    ids = due_customer_ids(uow, dealer.id, windows, ctx.working_time.zone, festival=festival)
     names: dict[str, str] = {}
 
     def named(facts: Iterable[CustomerFacts]) -> Iterator[CustomerFacts]:
@@ -136,15 +148,26 @@ def plan_day(
             names[item.customer.id] = item.customer.name
             yield item
 
-    plans = tuple(agenda(named(customer_facts(uow, dealer.id, ids)), ctx, now=at))
-    inserted = 0
-    if store:
-        result = uow.tasks.upsert(t for p in plans for t in (*p.tasks, *p.deferred))
-        inserted = len(result.inserted)
-        for plan in plans:
-            for case in plan.cases:
-                uow.cases.add(case)
-    return DayAgenda(dealer, calendar, plans, inserted, len(ids), names)
+    with storage.unit_of_work() as uow:
+        ids = due_customer_ids(uow, dealer.id, windows, ctx.working_time.zone, festival=festival)
+        plans = tuple(agenda(named(customer_facts(uow, dealer.id, ids)), ctx, now=at))
+        composer = message_composer(dealer, uow.staff.by_dealer(dealer.id))
+    tasks = [t for p in plans for t in (*p.tasks, *p.deferred)]
+    queued = 0
+    if composer is not None:
+        written = store_plan(storage.unit_of_work(), tasks, composer)
+        inserted, queued = len(written.tasks.inserted), len(written.queued)
+    else:
+        with storage.unit_of_work() as uow:
+            inserted = len(uow.tasks.upsert(tasks).inserted)
+    proposed = {c.id: c for p in plans for c in p.cases}
+    if proposed:
+        with storage.unit_of_work() as uow:
+            known = uow.cases.get_many(dealer.id, list(proposed))
+            for case_id, case in proposed.items():
+                if case_id not in known:
+                    uow.cases.add(case)
+    return DayAgenda(dealer, calendar, plans, inserted, len(ids), names, queued)
 
 
 def _moment(day: date | None, tz: Any) -> datetime:
@@ -173,17 +196,16 @@ def run(args: argparse.Namespace, ui: Ui) -> int:
             calendars = {d.id: calendar_for(args.calendar, d) for d in dealers}
             if args.forecast:
                 result = _forecast(uow, dealers, calendars, args)
-            else:
-                days = []
-                with ui.progress(ui.t("planning"), len(dealers)) as bar:
-                    for dealer in dealers:
-                        at = _moment(
-                            args.date,
-                            planning_context(dealer, calendars[dealer.id]).working_time.zone,
-                        )
-                        days.append(plan_day(uow, dealer, calendars[dealer.id], at))
-                        bar.advance()
-                result = agenda_result(days, role=args.role, limit=args.limit)
+        if not args.forecast:
+            days = []
+            with ui.progress(ui.t("planning"), len(dealers)) as bar:
+                for dealer in dealers:
+                    zone = planning_context(dealer, calendars[dealer.id]).working_time.zone
+                    days.append(
+                        plan_day(storage, dealer, calendars[dealer.id], _moment(args.date, zone))
+                    )
+                    bar.advance()
+            result = agenda_result(days, role=args.role, limit=args.limit)
     finally:
         storage.close()
     if ui.json:
@@ -222,6 +244,7 @@ def agenda_result(
                 "customers_due": len(names),
                 "tasks": dict(counts),
                 "stored": day.inserted,
+                "messages_queued": day.queued,
                 "deferred": deferred,
                 "skipped": dict(skipped),
                 "by_role": by_role,

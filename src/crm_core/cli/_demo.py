@@ -186,8 +186,8 @@ def run(args: argparse.Namespace, ui: Ui) -> int:
         reports = []
         with ui.progress(ui.t("planning"), len(gen.dealers())) as bar:
             for dealer in gen.dealers():
+                days.append(plan_day(storage, dealer.dealer, calendar_for(None, dealer.dealer), at))
                 with storage.unit_of_work() as uow:
-                    days.append(plan_day(uow, dealer.dealer, calendar_for(None, dealer.dealer), at))
                     reports.append(month_report(uow, dealer.dealer, at.date().replace(day=1)))
                 bar.advance()
     finally:

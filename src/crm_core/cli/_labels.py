@@ -112,6 +112,12 @@ _LABELS: dict[str, tuple[str, str]] = {
     ),
     "completeness_sales": ("售车申报填报率", "Completeness of the sale reports"),
     "completeness_repairs": ("维修工单填报率", "Completeness of the repair orders"),
+    "dispatch_summary": (
+        "取出 {claimed} 条: 已发送 {sent}, 重试 {retried}, 搁置 {parked}, "
+        "拦截 {suppressed}, 推迟 {deferred}",
+        "claimed {claimed}: sent {sent}, retried {retried}, parked {parked}, "
+        "suppressed {suppressed}, deferred {deferred}",
+    ),
     "planning": ("排程中", "planning"),
     "agenda_heading": (
         "{dealer} 今日待办 ({calendar}): {tasks} 项任务, {customers} 位客户",
