@@ -1,0 +1,235 @@
+"""``demo``, ``agenda``, ``report`` and ``dispatch`` through the entry point, on temporary
+SQLite databases: output, exit statuses, idempotence and bad input."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from cli_data import build_demo_db, fresh_copy
+
+from crm_core.adapters.sql import SqlStorage
+from crm_core.cli import main
+from crm_core.domain.ids import DealerId
+
+
+@pytest.fixture(scope="module")
+def demo_db_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_demo_db(tmp_path_factory.mktemp("demo"))
+
+
+@pytest.fixture
+def demo_db(demo_db_template: Path, tmp_path: Path) -> Path:
+    return fresh_copy(demo_db_template, tmp_path)
+
+
+def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    code = main(argv)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def stored_tasks(path: Path) -> int:
+    storage = SqlStorage.open(path)
+    try:
+        with storage.unit_of_work() as uow:
+            return sum(len(uow.tasks.by_dealer(DealerId(d))) for d in ("D01", "D02"))
+    finally:
+        storage.close()
+
+
+def test_agenda_lists_tasks_per_role_and_stores_them_once(
+    demo_db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["agenda", "--db", str(demo_db), "--date", "2026-11-23", "--format", "json"]
+    code, out, err = run(argv, capsys)
+    assert (code, err) == (0, "")
+    result = json.loads(out)
+    assert [d["dealer"] for d in result["dealers"]] == ["D01", "D02"]
+    assert [d["calendar"] for d in result["dealers"]] == ["svw", "dfpeugeot"]
+    first = result["dealers"][0]
+    assert sum(first["tasks"].values()) > 0
+    assert first["stored"] == sum(first["tasks"].values()) + first["deferred"]
+    for role, rows in first["by_role"].items():
+        for row in rows:
+            assert row["explanation"]
+            assert row["rule"].startswith("svw.")
+            assert row["due_from"] <= row["due_until"]
+        assert len(rows) <= 20
+        assert role in first["tasks"]
+    stored = stored_tasks(demo_db)
+    assert stored >= first["stored"]
+    code, out, _ = run(argv, capsys)  # the same day again stores nothing new
+    again = json.loads(out)
+    assert [d["stored"] for d in again["dealers"]] == [0, 0]
+    assert stored_tasks(demo_db) == stored
+
+
+def test_agenda_text_role_calendar_and_forecast(
+    demo_db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(
+        ["agenda", "--db", str(demo_db), "--date", "2026-11-23", "--role", "sales_consultant",
+         "--dealer", "D01", "--locale", "en", "--calendar", "skoda"],
+        capsys,
+    )  # fmt: skip
+    assert code == 0
+    assert "agenda (skoda)" in out
+    assert "CR representative" not in out
+    code, out, _ = run(
+        ["agenda", "--db", str(demo_db), "--date", "2026-11-23", "--forecast", "7",
+         "--format", "json"],
+        capsys,
+    )  # fmt: skip
+    assert code == 0
+    days = json.loads(out)["dealers"][0]["days"]
+    assert [d["date"] for d in days][:2] == ["2026-11-23", "2026-11-24"]
+    assert len(days) == 7
+    assert sum(d.get("cr_representative", 0) for d in days) > 0
+
+
+def test_agenda_with_a_calendar_file(
+    demo_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    mine = tmp_path / "mine.toml"
+    mine.write_text(
+        'format = 1\nid = "mine"\nname = "Mine"\nversion = "1"\nextends = "svw"\n',
+        encoding="utf-8",
+    )
+    code, out, err = run(
+        ["agenda", "--db", str(demo_db), "--date", "2026-11-23", "--calendar", str(mine),
+         "--format", "json"],
+        capsys,
+    )  # fmt: skip
+    assert (code, err) == (0, "")
+    assert {d["calendar"] for d in json.loads(out)["dealers"]} == {"mine"}
+    broken = tmp_path / "broken.toml"
+    broken.write_text('format = 1\nid = "x"\nrules = 3\n', encoding="utf-8")
+    code, out, err = run(["agenda", "--db", str(demo_db), "--calendar", str(broken)], capsys)
+    assert code == 2
+    assert out == ""
+    assert "invalid calendar" in err
+    assert "broken.toml" in err
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--date", "2026-13-01"], "not a date (YYYY-MM-DD): '2026-13-01'"),
+        (["--calendar", "bmw"], "unknown calendar 'bmw'"),
+        (["--role", "janitor"], "invalid choice: 'janitor'"),
+        (["--forecast", "0"], "must be at least 1"),
+        (["--dealer", "D99"], "no dealer 'D99' in the database"),
+    ],
+)
+def test_agenda_bad_arguments(
+    demo_db: Path, capsys: pytest.CaptureFixture[str], argv: list[str], message: str
+) -> None:
+    code, out, err = run(["agenda", "--db", str(demo_db), *argv, "--locale", "en"], capsys)
+    assert code == 2
+    assert out == ""
+    assert message in err
+    assert err.startswith("crm-core: error: ")
+    assert err.count("\n") == 1
+
+
+def test_report_kpis_and_callback_report(demo_db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(
+        ["report", "--db", str(demo_db), "--month", "2026-11", "--format", "json"], capsys
+    )
+    assert (code, err) == (0, "")
+    reports = json.loads(out)["reports"]
+    assert [(r["dealer"], r["month"]) for r in reports] == [("D01", "2026-11"), ("D02", "2026-11")]
+    kpis = {k["code"]: k for k in reports[0]["kpis"]}
+    assert kpis["owners_on_file"]["value"] > 100
+    assert (
+        kpis["lead_conversion_rate"]["value"] is None or kpis["lead_conversion_rate"]["denominator"]
+    )
+    assert set(reports[0]["callbacks"]) >= {"due", "made", "successful", "compliance"}
+    code, out, _ = run(["report", "--db", str(demo_db), "--month", "2026-11"], capsys)
+    assert "保有客户量" in out
+    assert "回访月报" in out
+    code, _, err = run(["report", "--db", str(demo_db), "--month", "2026-13"], capsys)
+    assert code == 2
+    assert "not a month (YYYY-MM)" in err
+
+
+def test_dispatch_sends_what_the_agenda_queued(
+    demo_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(
+        ["agenda", "--db", str(demo_db), "--date", "2026-11-23", "--format", "json"], capsys
+    )
+    queued = sum(d["messages_queued"] for d in json.loads(out)["dealers"])
+    log = tmp_path / "sent.txt"
+    code, out, err = run(
+        ["dispatch", "--db", str(demo_db), "--out", str(log), "--format", "json"], capsys
+    )
+    assert (code, err) == (0, "")
+    report = json.loads(out)
+    assert report["claimed"] == report["sent"] + report["deferred"] + report["suppressed"]
+    assert report["claimed"] <= queued
+    text = log.read_text(encoding="utf-8")
+    assert text.count("--- SMS to ") + text.count("--- E-mail to ") == report["sent"]
+    assert "****" in text or report["sent"] == 0  # recipients masked by default
+    code, out, _ = run(["dispatch", "--db", str(demo_db), "--format", "json"], capsys)
+    assert json.loads(out)["sent"] == 0  # nothing is sent twice
+
+
+def test_demo_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "demo.db"
+    argv = ["demo", "--db", str(path), "--customers", "120", "--seed", "5", "--format", "json"]
+    code, out, err = run(argv, capsys)
+    assert (code, err) == (0, "")
+    result = json.loads(out)
+    assert result["records"] > 1000
+    quality = result["quality"]
+    assert quality["defects_planted"] > 0
+    assert quality["records_with_errors"] > 0
+    assert {r["code"] for r in quality["by_rule"]} & {"NAME_TITLE", "PLATE_NO_PROVINCE"}
+    assert [line["metric"] for line in quality["sale_reports"]] == [
+        "plate_filled",
+        "email_filled",
+        "industry_or_occupation_filled",
+    ]
+    assert result["agenda"]["dealers"][0]["calendar"] == "svw"
+    assert result["reports"][0]["kpis"]
+    code, _, err = run(argv, capsys)
+    assert code == 2
+    assert "exists; use --force" in err
+    code, out, _ = run([*argv, "--force", "--locale", "en"], capsys)
+    assert code == 0
+    code, _, err = run(["demo", "--db", str(tmp_path / "no" / "dir.db")], capsys)
+    assert code == 2
+    assert "no directory" in err
+    code, _, err = run(["demo", "--customers", "zero"], capsys)
+    assert code == 2
+    assert "not a number" in err
+
+
+def test_installed_script_demo_and_agenda(tmp_path: Path) -> None:
+    script = str(Path(sys.executable).with_name("crm-core"))
+    path = tmp_path / "crm.db"
+    done = subprocess.run(
+        [script, "demo", "--db", str(path), "--customers", "80", "--locale", "en"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Record quality" in done.stdout
+    assert "Next: crm-core agenda" in done.stdout
+    bad = subprocess.run(
+        [script, "agenda", "--db", str(path), "--date", "yesterday"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert bad.returncode == 2
+    assert "Traceback" not in bad.stderr
+    assert "not a date" in bad.stderr
