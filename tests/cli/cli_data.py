@@ -14,7 +14,7 @@ from crm_core.cli._store import insert_records
 from crm_core.demo import DemoConfig, DemoGenerator
 
 TODAY = date(2026, 11, 23)
-SMALL = DemoConfig(today=TODAY, dealers=2, customers_per_dealer=150, seed=7)
+SMALL = DemoConfig(today=TODAY, dealers=2, customers_per_dealer=100, seed=7)
 
 
 def build_demo_db(directory: Path) -> Path:

@@ -181,11 +181,13 @@ def test_dispatch_sends_what_the_agenda_queued(
 
 def test_demo_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "demo.db"
-    argv = ["demo", "--db", str(path), "--customers", "120", "--seed", "5", "--format", "json"]
+    argv = ["demo", "--db", str(path), "--customers", "60", "--seed", "5", "--format", "json"]
+    argv += ["--today", "2026-11-23"]
     code, out, err = run(argv, capsys)
     assert (code, err) == (0, "")
     result = json.loads(out)
-    assert result["records"] > 1000
+    assert result["records"] > 500
+    assert result["today"] == "2026-11-23"
     quality = result["quality"]
     assert quality["defects_planted"] > 0
     assert quality["records_with_errors"] > 0
@@ -214,7 +216,7 @@ def test_installed_script_demo_and_agenda(tmp_path: Path) -> None:
     script = str(Path(sys.executable).with_name("crm-core"))
     path = tmp_path / "crm.db"
     done = subprocess.run(
-        [script, "demo", "--db", str(path), "--customers", "80", "--locale", "en"],
+        [script, "demo", "--db", str(path), "--customers", "50", "--locale", "en"],
         capture_output=True,
         text=True,
         timeout=120,

@@ -13,13 +13,15 @@ import argparse
 import time
 from collections import Counter
 from collections.abc import Iterator
+from datetime import datetime
+from datetime import time as clock_time
 from itertools import islice
 from pathlib import Path
 from typing import Any
 
 from crm_core.cli._agenda import agenda_result, calendar_for, plan_day, render_agenda
 from crm_core.cli._check import completeness_result, render_completeness
-from crm_core.cli._common import EXIT_OK, UsageError, now
+from crm_core.cli._common import EXIT_OK, UsageError, iso_date, now
 from crm_core.cli._report import month_report, render_report
 from crm_core.cli._store import insert_records, open_storage
 from crm_core.cli._ui import Ui
@@ -56,6 +58,12 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--dealers", type=_count, default=1, help="dealers in the group (1)")
     p.add_argument("--seed", type=int, default=2026, help="random seed (2026)")
     p.add_argument("--force", action="store_true", help="replace an existing file")
+    p.add_argument(
+        "--today",
+        type=iso_date,
+        metavar="YYYY-MM-DD",
+        help="the demo's today (default: the clock), for a reproducible run",
+    )
     p.set_defaults(handler=run)
 
 
@@ -159,7 +167,7 @@ def run(args: argparse.Namespace, ui: Ui) -> int:
     started = time.monotonic()
     path = Path(args.db)
     _prepare(path, args.force)
-    at = now()
+    at = now() if args.today is None else datetime.combine(args.today, clock_time(9), now().tzinfo)
     config = DemoConfig(
         today=at.date(),
         seed=args.seed,
