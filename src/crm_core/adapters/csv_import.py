@@ -507,20 +507,12 @@ def parse_row(
             vehicle = _vehicle(cells, row, dealer)
             at = cells.moment("event.occurred_at") or datetime(2000, 1, 1, tzinfo=cells.tz)
             event_id = InteractionId(cells.text("event.id") or f"row-{row.number}")
-            if kind is RecordKind.SALES:
-                sale = Sale(amount=cells.money("sale.amount"), remarks=cells.text("sale.remarks"))
-                event = Interaction(
-                    id=event_id,
-                    dealer_id=dealer,
-                    kind=InteractionKind.DELIVERY,
-                    occurred_at=at,
-                    customer_id=customer.id,
-                    vehicle_id=vehicle.id,
-                    detail=sale,
-                )
-                record = SaleReport(event, customer, vehicle)
+            sold = kind is RecordKind.SALES
+            detail: Sale | RepairOrder
+            if sold:
+                detail = Sale(amount=cells.money("sale.amount"), remarks=cells.text("sale.remarks"))
             else:
-                order = RepairOrder(
+                detail = RepairOrder(
                     reporter_name=cells.text("repair.reporter_name"),
                     reporter_phone=cells.text("repair.reporter_phone"),
                     service_kind=cells.choice("repair.service_kind", _SERVICE_KINDS, ServiceKind)
@@ -528,15 +520,18 @@ def parse_row(
                     handed_back_at=cells.moment("repair.handed_back_at"),
                     callback_consent=cells.flag("repair.callback_consent", True),
                 )
-                event = Interaction(
-                    id=event_id,
-                    dealer_id=dealer,
-                    kind=InteractionKind.REPAIR_ORDER,
-                    occurred_at=at,
-                    customer_id=customer.id,
-                    vehicle_id=vehicle.id,
-                    detail=order,
-                )
+            event = Interaction(
+                id=event_id,
+                dealer_id=dealer,
+                kind=InteractionKind.DELIVERY if sold else InteractionKind.REPAIR_ORDER,
+                occurred_at=at,
+                customer_id=customer.id,
+                vehicle_id=vehicle.id,
+                detail=detail,
+            )
+            if sold:
+                record = SaleReport(event, customer, vehicle)
+            else:
                 has_customer = any(k.startswith("customer.") for k in cells.values)
                 record = RepairReport(event, vehicle, customer if has_customer else None)
     except ValidationError as exc:

@@ -22,16 +22,25 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from datetime import datetime, time, timedelta, tzinfo
+from typing import Any, TypeVar
 
 from crm_core.domain.anchor import AnchorKind
 from crm_core.domain.ids import CustomerId, DealerId
 from crm_core.domain.interaction import InteractionKind
-from crm_core.domain.ports.storage import DateRange, UnitOfWork
+from crm_core.domain.ports.storage import DateRange, Repository, StoredRecord, UnitOfWork
 from crm_core.schedule.calendars import Calendar
 from crm_core.schedule.festivals import FestivalCalendar
 from crm_core.schedule.planner import AnchorWindows, CustomerFacts
 
-__all__ = ["STORE_ANCHORS", "customer_facts", "due_customer_ids", "festival_in_windows"]
+__all__ = [
+    "STORE_ANCHORS",
+    "customer_facts",
+    "due_customer_ids",
+    "every",
+    "festival_in_windows",
+]
+
+R = TypeVar("R", bound=StoredRecord)
 
 # Anchors the storage port's indexed query answers (see AnchorQuery.subjects).
 STORE_ANCHORS = frozenset(
@@ -122,15 +131,18 @@ def due_customer_ids(
                 ids.add(interaction.customer_id)
     if festival and windows.ranges.get(AnchorKind.HOLIDAY):
         # A festival greeting goes to every customer (the planner's consent gate filters).
-        ids.update(_all_customer_ids(uow, dealer))
+        ids.update(c.id for c in every(uow.customers, dealer))
     return sorted(ids)
 
 
-def _all_customer_ids(uow: UnitOfWork, dealer: DealerId) -> Iterator[CustomerId]:
-    after: CustomerId | None = None
+def every(repository: Repository[R, Any], dealer_id: DealerId | str) -> Iterator[R]:
+    """Every record of the dealer in ``repository``, read one page at a time (keyset
+    paging on the id), so a long table never sits in memory at once."""
+    dealer = DealerId(dealer_id)
+    after: Any = None
     while True:
-        page = uow.customers.by_dealer(dealer, after=after, limit=_PAGE)
-        yield from (c.id for c in page)
+        page = repository.by_dealer(dealer, after=after, limit=_PAGE)
+        yield from page
         if len(page) < _PAGE:
             return
         after = page[-1].id

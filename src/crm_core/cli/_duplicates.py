@@ -8,10 +8,11 @@ repository, one transaction per group, each with an audit entry.
 from __future__ import annotations
 
 import argparse
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from crm_core.adapters.merge import apply_merge
+from crm_core.adapters.planning import every
 from crm_core.cli._common import EXIT_OK, UsageError, now
 from crm_core.cli._store import open_storage
 from crm_core.cli._ui import Ui
@@ -22,8 +23,6 @@ from crm_core.domain.ids import CustomerId, DealerId
 from crm_core.domain.ports.storage import UnitOfWork
 
 __all__ = ["register"]
-
-_PAGE = 2000
 
 
 def register(commands: Any, common: argparse.ArgumentParser) -> None:
@@ -39,22 +38,12 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
     p.set_defaults(handler=run)
 
 
-def _all(page: Any) -> Iterator[Any]:
-    after = None
-    while True:
-        records = page(after)
-        yield from records
-        if len(records) < _PAGE:
-            return
-        after = records[-1].id
-
-
 def find_in_store(uow: UnitOfWork, dealer: Dealer) -> list[DuplicateGroup]:
     """The dealer's duplicate groups, read from the store."""
     did = DealerId(dealer.id)
-    customers = list(_all(lambda a: uow.customers.by_dealer(did, after=a, limit=_PAGE)))
-    vehicles = _all(lambda a: uow.vehicles.by_dealer(did, after=a, limit=_PAGE))
-    ownerships = _all(lambda a: uow.ownerships.by_dealer(did, after=a, limit=_PAGE))
+    customers = list(every(uow.customers, did))
+    vehicles = every(uow.vehicles, did)
+    ownerships = every(uow.ownerships, did)
     staff = [s.phone for s in uow.staff.by_dealer(did) if s.phone]
     return find_duplicates(
         customers, holdings=list(current_holdings(vehicles, ownerships)), staff_phones=staff

@@ -7,11 +7,12 @@ once), so the report's memory does not grow with the database.
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any
 
+from crm_core.adapters.planning import every
 from crm_core.cli._common import EXIT_OK, UsageError, month, now
 from crm_core.cli._store import open_storage
 from crm_core.cli._ui import Ui
@@ -30,9 +31,6 @@ from crm_core.scoring.kpi import NOT_APPLICABLE
 
 __all__ = ["month_report", "register", "render_report"]
 
-R = TypeVar("R")
-_PAGE = 2000
-
 
 def register(commands: Any, common: argparse.ArgumentParser) -> None:
     p = commands.add_parser(
@@ -49,24 +47,13 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
     p.set_defaults(handler=run)
 
 
-def _paged(page: Callable[[Any, int], list[R]]) -> Iterator[R]:
-    """Every record of a ``by_dealer``-style reader, one page at a time."""
-    after: Any = None
-    while True:
-        records = page(after, _PAGE)
-        yield from records
-        if len(records) < _PAGE:
-            return
-        after = getattr(records[-1], "id")  # noqa: B009 - records of several types
-
-
 def month_report(uow: UnitOfWork, dealer: Dealer, first_day: date) -> dict[str, Any]:
     """The KPI set and callback report of ``dealer`` for the month of ``first_day``."""
     period = Period.month(first_day.year, first_day.month, dealer.timezone)
     did = DealerId(dealer.id)
 
     def stream(repo: Any) -> Iterator[Any]:
-        return _paged(lambda after, limit: repo.by_dealer(did, after=after, limit=limit))
+        return every(repo, did)
 
     kpis = dealer_kpis(
         period,

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import attrs
 
+from crm_core.domain.rules._cn_tables import MOBILE_PREFIXES as _RULE_MOBILE_PREFIXES
+
 # (surname, weight per mille of the population)
 SURNAMES: tuple[tuple[str, float], ...] = (
     ("王", 71.0),
@@ -399,49 +401,9 @@ COMMUNITIES = tuple(
     ["阳光花园", "锦绣家园", "翠湖苑", "金色港湾", "幸福里", "书香门第", "万科城", "绿地小区"]
 )
 
-# Mainland mobile number segments (three-digit prefixes) in use by the three carriers.
-MOBILE_PREFIXES = tuple(
-    [
-        "130",
-        "131",
-        "132",
-        "133",
-        "134",
-        "135",
-        "136",
-        "137",
-        "138",
-        "139",
-        "150",
-        "151",
-        "152",
-        "153",
-        "155",
-        "156",
-        "157",
-        "158",
-        "159",
-        "166",
-        "173",
-        "175",
-        "176",
-        "177",
-        "178",
-        "180",
-        "181",
-        "182",
-        "183",
-        "184",
-        "185",
-        "186",
-        "187",
-        "188",
-        "189",
-        "191",
-        "198",
-        "199",
-    ]
-)
+# Mainland mobile segments: the three-digit ones of the phone rule's own table, so every
+# generated number is one the rule accepts (sorted: a frozenset's order is not stable).
+MOBILE_PREFIXES = tuple(sorted(p for p in _RULE_MOBILE_PREFIXES if len(p) == 3))
 
 EMAIL_DOMAINS = (
     ("qq.com", 45.0),
