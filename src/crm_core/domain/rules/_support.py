@@ -65,4 +65,6 @@ def fixed_point(step: Callable[[str], str], value: str) -> str:
 
 def canonical(value: str, separators: re.Pattern[str]) -> str:
     """Folded (:func:`fold`) with every separator removed."""
+    if value.isascii():  # no composition in ASCII: one round is already idempotent
+        return separators.sub("", value.upper())
     return fixed_point(lambda text: separators.sub("", fold(text)), value)

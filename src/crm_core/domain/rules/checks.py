@@ -189,8 +189,8 @@ def _record_type(expected: str, value: object) -> tuple[Violation, ...]:
 
 
 def _blank(value: object) -> bool:
-    """An optional field left empty: None or only whitespace. Not a defect by itself."""
-    return value is None or (isinstance(value, str) and not value.strip())
+    """An optional field left empty: None, empty or only whitespace. Not a defect."""
+    return not value or (isinstance(value, str) and value.isspace())
 
 
 def _finish(found: list[Violation], policy: RulePolicy) -> tuple[Violation, ...]:
@@ -216,7 +216,7 @@ def _check_phone(
     *,
     mobile_only: bool = False,
 ) -> None:
-    kind, violations = phone.analyse(value, field, policy.phone)
+    kind, digits, violations = phone.analyse(value, field, policy.phone)
     found.extend(violations)
     if mobile_only and kind is phone.PhoneKind.LANDLINE and not violations:
         found.append(
@@ -227,7 +227,7 @@ def _check_phone(
                 Severity.WARNING,
             )
         )
-    if staff and value in staff:
+    if staff and (digits in staff.numbers if digits else value in staff):
         found.append(
             Violation(
                 "PHONE_STAFF_NUMBER",
@@ -243,10 +243,15 @@ def _check_resident_id(
     violations = id_card.check(
         customer.id_number, field="id_number", policy=policy.id_card, today=today
     )
-    found.extend(violations)
-    if any(v.is_error for v in violations) or not isinstance(customer.id_number, str):
+    if violations:
+        found.extend(violations)
+        if any(v.is_error for v in violations) or not isinstance(customer.id_number, str):
+            return
+        number = id_card.compact(customer.id_number)
+    else:
+        number = str(customer.id_number)  # no violation at all: it is already compact
+    if customer.gender is Gender.UNKNOWN and customer.birthday is None:
         return
-    number = id_card.compact(customer.id_number)
     if customer.birthday is not None and id_card.decode_birth_date(number) != customer.birthday:
         found.append(
             Violation(
@@ -272,72 +277,90 @@ def _check_resident_id(
 def _check_customer(
     customer: Customer, staff: StaffPhones, policy: RulePolicy, today: date | None
 ) -> list[Violation]:
+    # the hot path of a bulk check: blank tests are inlined (``not v or v.isspace()``)
+    # rather than calls, which is a fifth of the time on clean records
     found: list[Violation] = []
-    is_stock_placeholder = customer.name == policy.stock_marker
-    if _typed(customer.type, CustomerType) is None:
+    name = customer.name
+    is_stock_placeholder = name == policy.stock_marker
+    kind: object = customer.type  # a hand-built record may hold anything
+    if kind is CustomerType.INDIVIDUAL:
+        if not is_stock_placeholder:
+            found.extend(person_name.check(name, field="name", policy=policy.name))
+    elif kind is CustomerType.COMPANY:
+        _check_company(customer, policy, found)
+    else:
         found.append(Violation("RECORD_TYPE", "type", "not a customer type"))
-    if customer.type is CustomerType.COMPANY:
-        if _blank(customer.name) or not isinstance(customer.name, str):
-            found.append(Violation("NAME_MISSING", "name", "no company name"))
-        if not _blank(customer.contact_person):
-            found.extend(
-                person_name.check(
-                    customer.contact_person, field="contact_person", policy=policy.name
-                )
-            )
-        if not _blank(customer.uscc):
-            found.extend(uscc.check(customer.uscc, field="uscc", policy=policy.uscc))
-        elif policy.company_needs_uscc:
-            found.append(
-                Violation(
-                    "USCC_MISSING",
-                    "uscc",
-                    "a company customer without its unified social credit code",
-                    Severity.WARNING,
-                )
-            )
-    elif customer.type is CustomerType.INDIVIDUAL and not is_stock_placeholder:
-        found.extend(person_name.check(customer.name, field="name", policy=policy.name))
     phones = 0
+    mobile = customer.mobile
+    if mobile and not (type(mobile) is str and mobile.isspace()):
+        phones += 1
+        _check_phone(mobile, "mobile", staff, policy, found, mobile_only=True)
     for field, value in (
-        ("mobile", customer.mobile),
         ("office_phone", customer.office_phone),
         ("home_phone", customer.home_phone),
     ):
-        if not _blank(value):
+        if value and not (type(value) is str and value.isspace()):
             phones += 1
-            _check_phone(value, field, staff, policy, found, mobile_only=field == "mobile")
+            _check_phone(value, field, staff, policy, found)
     if not phones and not is_stock_placeholder:
         found.append(
             Violation("PHONE_MISSING", "mobile", "no phone number at all", Severity.WARNING)
         )
-    if not _blank(customer.email):
-        found.extend(email_rules.check(customer.email, field="email", policy=policy.email))
-    if not _blank(customer.id_number):
-        if customer.id_type is IdDocumentType.RESIDENT_ID:
-            _check_resident_id(customer, policy, today, found)
-        elif customer.id_type is IdDocumentType.USCC:
-            found.extend(uscc.check(customer.id_number, field="id_number", policy=policy.uscc))
-        elif customer.id_type is None:
-            found.append(
-                Violation(
-                    "ID_TYPE_MISSING",
-                    "id_type",
-                    "an ID number without its document type",
-                    Severity.WARNING,
-                )
-            )
+    email = customer.email
+    if email and not (type(email) is str and email.isspace()):
+        found.extend(email_rules.check(email, field="email", policy=policy.email))
+    id_number = customer.id_number
+    if id_number and not (type(id_number) is str and id_number.isspace()):
+        _check_id_document(customer, policy, today, found)
     postcode = customer.postcode
-    if not _blank(postcode) and not (
-        isinstance(postcode, str)
-        and len(postcode) == 6
-        and postcode.isdigit()
-        and postcode.isascii()
+    if postcode and not (
+        type(postcode) is str
+        and (
+            postcode.isspace() or (len(postcode) == 6 and postcode.isdigit() and postcode.isascii())
+        )
     ):
         found.append(
             Violation("POSTCODE_FORMAT", "postcode", "a postcode has six digits", Severity.WARNING)
         )
     return found
+
+
+def _check_company(customer: Customer, policy: RulePolicy, found: list[Violation]) -> None:
+    if _blank(customer.name) or not isinstance(customer.name, str):
+        found.append(Violation("NAME_MISSING", "name", "no company name"))
+    if not _blank(customer.contact_person):
+        found.extend(
+            person_name.check(customer.contact_person, field="contact_person", policy=policy.name)
+        )
+    if not _blank(customer.uscc):
+        found.extend(uscc.check(customer.uscc, field="uscc", policy=policy.uscc))
+    elif policy.company_needs_uscc:
+        found.append(
+            Violation(
+                "USCC_MISSING",
+                "uscc",
+                "a company customer without its unified social credit code",
+                Severity.WARNING,
+            )
+        )
+
+
+def _check_id_document(
+    customer: Customer, policy: RulePolicy, today: date | None, found: list[Violation]
+) -> None:
+    if customer.id_type is IdDocumentType.RESIDENT_ID:
+        _check_resident_id(customer, policy, today, found)
+    elif customer.id_type is IdDocumentType.USCC:
+        found.extend(uscc.check(customer.id_number, field="id_number", policy=policy.uscc))
+    elif customer.id_type is None:
+        found.append(
+            Violation(
+                "ID_TYPE_MISSING",
+                "id_type",
+                "an ID number without its document type",
+                Severity.WARNING,
+            )
+        )
 
 
 def check_customer(

@@ -24,7 +24,6 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from datetime import date
-from operator import mul
 
 import attrs
 
@@ -54,7 +53,6 @@ __all__ = [
     "validate",
 ]
 
-_WEIGHTS = tuple(2 ** (17 - i) % 11 for i in range(17))
 _CHECK = "10X98765432"
 _SHAPE = re.compile(r"[0-9]{17}[0-9X]")
 _STRIP = re.compile(r"[\s\-]+")
@@ -94,14 +92,27 @@ def compact(value: str) -> str:
 
 def calc_check_digit(number: str) -> str:
     """The ISO 7064 MOD 11-2 check character over the first 17 digits."""
-    return _CHECK[sum(map(mul, map(int, number[:17]), _WEIGHTS)) % 11]
+    head = number[:17] if isinstance(number, str) else ""
+    if len(head) != 17 or not head.isdigit() or not head.isascii():
+        raise InvalidFormat("17 digits are needed", field="id_number")
+    return _check_char(head)
+
+
+def _check_char(number: str) -> str:
+    # The weights are w_i = 2^(17-i) mod 11 (i = 0..16) and 13 ≡ 2 (mod 11), so twice the
+    # digits read as a base-13 numeral, 2 * sum(d_i * 13^(16-i)), is ≡ sum(d_i * w_i):
+    # one C-level int() instead of 17 multiplications.
+    return _CHECK[2 * int(number[:17], 13) % 11]
 
 
 def decode_birth_date(number: str) -> date | None:
     """The birth date in a compact 18-character number, ``None`` if it is no date; no
     other check (use on numbers :func:`check` found no error in)."""
+    digits = number[6:14]
+    if len(digits) != 8 or not digits.isdigit() or not digits.isascii():
+        return None
     try:
-        return date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+        return date.fromisoformat(digits)  # YYYYMMDD, Python 3.11+
     except ValueError:
         return None
 
@@ -151,7 +162,7 @@ def check(
                 Violation("ID_CARD_FORMAT", field, "17 digits and a digit or X are expected")
             )
             return tuple(found)
-    if number[17] != calc_check_digit(number):
+    if number[17] != _check_char(number):
         found.append(Violation("ID_CARD_CHECKSUM", field, "check character does not match"))
     born = decode_birth_date(number)
     if born is None or born.year < policy.earliest_birth_year:

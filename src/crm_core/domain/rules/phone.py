@@ -195,18 +195,21 @@ def _separator_in_area_code(raw: str, area: str) -> bool:
 
 def analyse(
     value: object, field: str, policy: PhonePolicy
-) -> tuple[PhoneKind | None, tuple[Violation, ...]]:
-    """The number's kind (``None`` when it is neither) and its defects, in one pass:
-    record checks need both (a landline in the mobile field is a defect of the record)."""
+) -> tuple[PhoneKind | None, str, tuple[Violation, ...]]:
+    """The number's kind (``None`` when it is neither), its compact digits and its
+    defects, in one pass: record checks need all three (a landline in the mobile field is
+    a defect of the record; the staff-number look-up needs the compact form)."""
     if not isinstance(value, str):
-        return None, not_text(field, "PHONE_FORMAT", value)
-    if _CLEAN_MOBILE.fullmatch(value) and policy.is_mobile_block(value):
-        return PhoneKind.MOBILE, ()
+        return None, "", not_text(field, "PHONE_FORMAT", value)
+    if _CLEAN_MOBILE.fullmatch(value) and (
+        value[:3] in policy.mobile_prefixes or policy.is_mobile_block(value)
+    ):
+        return PhoneKind.MOBILE, value, ()
     if len(value) > 40:
-        return None, (Violation("PHONE_FORMAT", field, f"{len(value)} characters long"),)
+        return None, "", (Violation("PHONE_FORMAT", field, f"{len(value)} characters long"),)
     digits = compact(value)
     if not digits:
-        return None, (Violation("PHONE_MISSING", field, "no phone number"),)
+        return None, "", (Violation("PHONE_MISSING", field, "no phone number"),)
     phone_kind, found = _local_violations(digits, field, policy)
     if phone_kind is PhoneKind.LANDLINE:
         area = policy.area_code(digits)
@@ -219,14 +222,14 @@ def analyse(
                     f"a separator inside area code {area}; key it as {area}-…",
                 ),
             )
-    return phone_kind, tuple(found)
+    return phone_kind, digits, tuple(found)
 
 
 def check(
     value: object, *, field: str = "phone", policy: PhonePolicy = DEFAULT_POLICY
 ) -> tuple[Violation, ...]:
     """Every defect of a phone number as entered; never raises."""
-    return analyse(value, field, policy)[1]
+    return analyse(value, field, policy)[2]
 
 
 def kind(value: str, policy: PhonePolicy = DEFAULT_POLICY) -> PhoneKind:
@@ -235,7 +238,7 @@ def kind(value: str, policy: PhonePolicy = DEFAULT_POLICY) -> PhoneKind:
     >>> kind("138 1234 5678"), kind("0571-88888888")
     (<PhoneKind.MOBILE: 'mobile'>, <PhoneKind.LANDLINE: 'landline'>)
     """
-    phone_kind, violations = analyse(compact(value), "phone", policy)
+    phone_kind, _, violations = analyse(compact(value), "phone", policy)
     raise_first_error(violations, _ERRORS)
     assert phone_kind is not None  # no violation means the number was classified
     return phone_kind
