@@ -304,7 +304,7 @@ def _check_customer(
             _check_phone(value, field, staff, policy, found)
     if not phones and not is_stock_placeholder:
         found.append(
-            Violation("PHONE_MISSING", "mobile", "no phone number at all", Severity.WARNING)
+            Violation("CUSTOMER_NO_PHONE", "mobile", "no phone number at all", Severity.WARNING)
         )
     email = customer.email
     if email and not (type(email) is str and email.isspace()):
@@ -337,7 +337,7 @@ def _check_company(customer: Customer, policy: RulePolicy, found: list[Violation
     elif policy.company_needs_uscc:
         found.append(
             Violation(
-                "USCC_MISSING",
+                "COMPANY_NO_USCC",
                 "uscc",
                 "a company customer without its unified social credit code",
                 Severity.WARNING,
@@ -615,7 +615,7 @@ def check_repair_order(
         if _blank(vehicle.plate):
             found.append(
                 Violation(
-                    "PLATE_MISSING",
+                    "REPAIR_NO_PLATE",
                     "vehicle.plate",
                     "a repair order without the car's plate",
                     Severity.WARNING,
