@@ -227,31 +227,27 @@ def _check_phone(
                 Severity.WARNING,
             )
         )
-    if staff and (digits in staff.numbers if digits else value in staff):
-        found.append(
-            Violation(
-                "PHONE_STAFF_NUMBER",
-                field,
-                "a dealer staff member's number entered as the customer's",
-            )
-        )
+    if staff.numbers and (digits in staff.numbers if digits else value in staff):
+        found.append(_staff_number(field))
+
+
+def _staff_number(field: str) -> Violation:
+    return Violation(
+        "PHONE_STAFF_NUMBER", field, "a dealer staff member's number entered as the customer's"
+    )
 
 
 def _check_resident_id(
     customer: Customer, policy: RulePolicy, today: date | None, found: list[Violation]
 ) -> None:
-    violations = id_card.check(
-        customer.id_number, field="id_number", policy=policy.id_card, today=today
-    )
-    if violations:
+    number = customer.id_number
+    if not id_card.is_clean(number, policy.id_card, today):
+        violations = id_card.check(number, field="id_number", policy=policy.id_card, today=today)
         found.extend(violations)
-        if any(v.is_error for v in violations) or not isinstance(customer.id_number, str):
+        if any(v.is_error for v in violations) or not isinstance(number, str):
             return
-        number = id_card.compact(customer.id_number)
-    else:
-        number = str(customer.id_number)  # no violation at all: it is already compact
-    if customer.gender is Gender.UNKNOWN and customer.birthday is None:
-        return
+        number = id_card.compact(number)
+    assert isinstance(number, str)  # is_clean() and check() passed only text
     if customer.birthday is not None and id_card.decode_birth_date(number) != customer.birthday:
         found.append(
             Violation(
@@ -261,30 +257,32 @@ def _check_resident_id(
                 Severity.WARNING,
             )
         )
-    if customer.gender in (Gender.MALE, Gender.FEMALE):
-        encoded = Gender.MALE if int(number[16]) % 2 else Gender.FEMALE
-        if encoded is not customer.gender:
-            found.append(
-                Violation(
-                    "ID_CARD_GENDER_MISMATCH",
-                    "gender",
-                    "differs from the gender encoded in the ID number",
-                    Severity.WARNING,
-                )
+    gender = customer.gender
+    if gender is not Gender.UNKNOWN and gender is not (
+        Gender.MALE if number[16] in "13579" else Gender.FEMALE
+    ):
+        found.append(
+            Violation(
+                "ID_CARD_GENDER_MISMATCH",
+                "gender",
+                "differs from the gender encoded in the ID number",
+                Severity.WARNING,
             )
+        )
 
 
 def _check_customer(
     customer: Customer, staff: StaffPhones, policy: RulePolicy, today: date | None
 ) -> list[Violation]:
-    # the hot path of a bulk check: blank tests are inlined (``not v or v.isspace()``)
-    # rather than calls, which is a fifth of the time on clean records
+    # The hot path of a bulk check. Each field first gets its module's is_clean() (one
+    # regex, no compaction, no allocation); only a value that fails it is diagnosed.
+    # Blank tests are inlined (``not v or v.isspace()``) rather than calls.
     found: list[Violation] = []
     name = customer.name
     is_stock_placeholder = name == policy.stock_marker
     kind: object = customer.type  # a hand-built record may hold anything
     if kind is CustomerType.INDIVIDUAL:
-        if not is_stock_placeholder:
+        if not is_stock_placeholder and not person_name.is_clean(name, policy.name):
             found.extend(person_name.check(name, field="name", policy=policy.name))
     elif kind is CustomerType.COMPANY:
         _check_company(customer, policy, found)
@@ -292,14 +290,24 @@ def _check_customer(
         found.append(Violation("RECORD_TYPE", "type", "not a customer type"))
     phones = 0
     mobile = customer.mobile
-    if mobile and not (type(mobile) is str and mobile.isspace()):
+    if mobile is not None and phone.is_clean(mobile, policy.phone) and mobile[0] == "1":
+        phones += 1
+        if staff.numbers and mobile in staff.numbers:
+            found.append(_staff_number("mobile"))
+    elif mobile and not (type(mobile) is str and mobile.isspace()):
         phones += 1
         _check_phone(mobile, "mobile", staff, policy, found, mobile_only=True)
     for field, value in (
         ("office_phone", customer.office_phone),
         ("home_phone", customer.home_phone),
     ):
-        if value and not (type(value) is str and value.isspace()):
+        if value is None:
+            continue
+        if phone.is_clean(value, policy.phone):
+            phones += 1
+            if staff.numbers and str(value).replace("-", "") in staff.numbers:
+                found.append(_staff_number(field))
+        elif value and not (type(value) is str and value.isspace()):
             phones += 1
             _check_phone(value, field, staff, policy, found)
     if not phones and not is_stock_placeholder:
@@ -307,7 +315,11 @@ def _check_customer(
             Violation("CUSTOMER_NO_PHONE", "mobile", "no phone number at all", Severity.WARNING)
         )
     email = customer.email
-    if email and not (type(email) is str and email.isspace()):
+    if (
+        email
+        and not email_rules.is_clean(email, policy.email)
+        and not (type(email) is str and email.isspace())
+    ):
         found.extend(email_rules.check(email, field="email", policy=policy.email))
     id_number = customer.id_number
     if id_number and not (type(id_number) is str and id_number.isspace()):
@@ -328,21 +340,24 @@ def _check_customer(
 def _check_company(customer: Customer, policy: RulePolicy, found: list[Violation]) -> None:
     if _blank(customer.name) or not isinstance(customer.name, str):
         found.append(Violation("NAME_MISSING", "name", "no company name"))
-    if not _blank(customer.contact_person):
+    if not _blank(customer.contact_person) and not person_name.is_clean(
+        customer.contact_person, policy.name
+    ):
         found.extend(
             person_name.check(customer.contact_person, field="contact_person", policy=policy.name)
         )
-    if not _blank(customer.uscc):
-        found.extend(uscc.check(customer.uscc, field="uscc", policy=policy.uscc))
-    elif policy.company_needs_uscc:
-        found.append(
-            Violation(
-                "COMPANY_NO_USCC",
-                "uscc",
-                "a company customer without its unified social credit code",
-                Severity.WARNING,
+    if _blank(customer.uscc):
+        if policy.company_needs_uscc:
+            found.append(
+                Violation(
+                    "COMPANY_NO_USCC",
+                    "uscc",
+                    "a company customer without its unified social credit code",
+                    Severity.WARNING,
+                )
             )
-        )
+    elif not uscc.is_clean(customer.uscc, policy.uscc):
+        found.extend(uscc.check(customer.uscc, field="uscc", policy=policy.uscc))
 
 
 def _check_id_document(
@@ -389,9 +404,12 @@ def check_customer(
 
 
 def _check_vehicle(vehicle: Vehicle, policy: RulePolicy) -> list[Violation]:
-    found = list(vin.check(vehicle.vin, field="vin", policy=policy.vin))
-    if not _blank(vehicle.plate):
-        found.extend(plate.check(vehicle.plate, field="plate", policy=policy.plate))
+    found: list[Violation] = []
+    if not vin.is_clean(vehicle.vin):
+        found.extend(vin.check(vehicle.vin, field="vin", policy=policy.vin))
+    licence = vehicle.plate
+    if not plate.is_clean(licence, policy.plate) and not _blank(licence):
+        found.extend(plate.check(licence, field="plate", policy=policy.plate))
     purchased, delivered = vehicle.purchase_date, vehicle.delivery_date
     if (
         isinstance(purchased, date)

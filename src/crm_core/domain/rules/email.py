@@ -38,6 +38,7 @@ __all__ = [
     "check",
     "compact",
     "format",
+    "is_clean",
     "is_valid",
     "validate",
 ]
@@ -91,12 +92,26 @@ def compact(value: str) -> str:
     return fixed_point(lambda text: nfkc(text).strip(), require_text(value, "an e-mail address"))
 
 
+def is_clean(value: object, policy: EmailPolicy = DEFAULT_POLICY) -> bool:
+    """True when :func:`check` would find nothing; one regex for the common case.
+
+    >>> is_clean("wang.fang@qq.com"), is_clean("wang@qq.con")
+    (True, False)
+    """
+    if type(value) is not str or len(value) > 254 or _ADDRESS.fullmatch(value) is None:
+        return False
+    at = value.rfind("@")
+    return at <= 64 and value[at + 1 :].lower() not in policy.domain_typos
+
+
 def check(
     value: object, *, field: str = "email", policy: EmailPolicy = DEFAULT_POLICY
 ) -> tuple[Violation, ...]:
     """Every defect of an address as entered; never raises."""
     if not isinstance(value, str):
         return not_text(field, "EMAIL_FORMAT", value)
+    if is_clean(value, policy):
+        return ()
     found: list[Violation] = []
     address = value
     match = _ADDRESS.fullmatch(value) if len(value) <= 254 else None

@@ -49,6 +49,7 @@ __all__ = [
     "decode_birth_date",
     "format",
     "gender",
+    "is_clean",
     "is_valid",
     "validate",
 ]
@@ -117,6 +118,30 @@ def decode_birth_date(number: str) -> date | None:
         return None
 
 
+def is_clean(
+    value: object, policy: IdCardPolicy = DEFAULT_POLICY, today: date | None = None
+) -> bool:
+    """True when :func:`check` would find nothing: shape, check character, a listed
+    division code and a real birth date, without compacting; False means "look closer".
+
+    >>> is_clean("11010519491231002X"), is_clean("11010519491231002x")
+    (True, False)
+    """
+    if (
+        type(value) is not str
+        or _SHAPE.fullmatch(value) is None
+        or value[17] != _check_char(value)
+        or value[:6] not in policy.division_codes
+    ):
+        return False
+    born = decode_birth_date(value)
+    return (
+        born is not None
+        and born.year >= policy.earliest_birth_year
+        and (today is None or born <= today)
+    )
+
+
 def check(
     value: object,
     *,
@@ -128,6 +153,8 @@ def check(
     date in the future is reported too (the library never reads the clock itself)."""
     if not isinstance(value, str):
         return not_text(field, "ID_CARD_FORMAT", value)
+    if is_clean(value, policy, today):
+        return ()
     found: list[Violation] = []
     number = value
     if not _SHAPE.fullmatch(value):

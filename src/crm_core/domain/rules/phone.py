@@ -53,6 +53,7 @@ __all__ = [
     "check",
     "compact",
     "format",
+    "is_clean",
     "is_valid",
     "kind",
     "to_e164",
@@ -70,6 +71,7 @@ _ERRORS: Mapping[str, type[ValidationError]] = {
 }
 
 _CLEAN_MOBILE = re.compile(r"1[3-9][0-9]{9}")
+_CLEAN_LANDLINE = re.compile(r"(0[1-9][0-9]{1,2})-([2-9][0-9]{6,7})")
 _SEPARATORS = "-－—– ()（）.．/"
 _STRIP = re.compile(r"[\s\-－—–().（）．/]+")
 _COUNTRY = re.compile(r"(?:\+|00)86")
@@ -193,6 +195,25 @@ def _separator_in_area_code(raw: str, area: str) -> bool:
     return False
 
 
+def is_clean(value: object, policy: PhonePolicy = DEFAULT_POLICY) -> bool:
+    """True for the two common clean forms — a mobile as 11 bare digits of an allocated
+    block, a landline as ``area-local`` with the right length — decided without
+    compacting; False means "look closer", not "wrong".
+
+    >>> is_clean("13812345678"), is_clean("0571-88888888"), is_clean("138-1234-5678")
+    (True, True, False)
+    """
+    if type(value) is not str:
+        return False
+    if _CLEAN_MOBILE.fullmatch(value):
+        return value[:3] in policy.mobile_prefixes or policy.is_mobile_block(value)
+    landline = _CLEAN_LANDLINE.fullmatch(value)
+    if landline is None:
+        return False
+    lengths = policy.area_codes.get(landline[1])
+    return lengths is not None and len(landline[2]) in lengths
+
+
 def analyse(
     value: object, field: str, policy: PhonePolicy
 ) -> tuple[PhoneKind | None, str, tuple[Violation, ...]]:
@@ -201,10 +222,10 @@ def analyse(
     a defect of the record; the staff-number look-up needs the compact form)."""
     if not isinstance(value, str):
         return None, "", not_text(field, "PHONE_FORMAT", value)
-    if _CLEAN_MOBILE.fullmatch(value) and (
-        value[:3] in policy.mobile_prefixes or policy.is_mobile_block(value)
-    ):
-        return PhoneKind.MOBILE, value, ()
+    if is_clean(value, policy):
+        if value[0] == "1":
+            return PhoneKind.MOBILE, value, ()
+        return PhoneKind.LANDLINE, value.replace("-", ""), ()
     if len(value) > 40:
         return None, "", (Violation("PHONE_FORMAT", field, f"{len(value)} characters long"),)
     digits = compact(value)

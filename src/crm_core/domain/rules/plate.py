@@ -42,6 +42,7 @@ __all__ = [
     "check",
     "compact",
     "format",
+    "is_clean",
     "is_valid",
     "validate",
 ]
@@ -112,6 +113,15 @@ DEFAULT_POLICY = PlatePolicy()
 def compact(value: str, policy: PlatePolicy = DEFAULT_POLICY) -> str:
     """Remove spaces and joining symbols, upper-case, full-width letters to ASCII."""
     return canonical(require_text(value, "a plate"), policy._strip)
+
+
+def is_clean(value: object, policy: PlatePolicy = DEFAULT_POLICY) -> bool:
+    """True for a plate stored exactly in one of GA 36-2018's forms.
+
+    >>> is_clean("沪A12345"), is_clean("沪A-12345")
+    (True, False)
+    """
+    return type(value) is str and policy._pattern.fullmatch(value) is not None
 
 
 def check(

@@ -45,6 +45,7 @@ __all__ = [
     "check",
     "compact",
     "format",
+    "is_clean",
     "is_valid",
     "validate",
 ]
@@ -93,12 +94,28 @@ def _check_char(code: str) -> str:
     return ALPHABET[-total % 31]
 
 
+def is_clean(value: object, policy: UsccPolicy = DEFAULT_POLICY) -> bool:
+    """True when :func:`check` would find nothing, without compacting.
+
+    >>> is_clean("91110000600037341L"), is_clean("91110000600037341l")
+    (True, False)
+    """
+    return (
+        type(value) is str
+        and _SHAPE.fullmatch(value) is not None
+        and value[17] == _check_char(value)
+        and value[0] in policy.authorities
+    )
+
+
 def check(
     value: object, *, field: str = "uscc", policy: UsccPolicy = DEFAULT_POLICY
 ) -> tuple[Violation, ...]:
     """Every defect of a USCC as entered; never raises."""
     if not isinstance(value, str):
         return not_text(field, "USCC_FORMAT", value)
+    if is_clean(value, policy):
+        return ()
     found: list[Violation] = []
     code = value
     if not _SHAPE.fullmatch(value):

@@ -51,6 +51,7 @@ __all__ = [
     "check",
     "compact",
     "format",
+    "is_clean",
     "is_valid",
     "validate",
 ]
@@ -153,6 +154,21 @@ def _check_digit(vin: str) -> str:
     return "X" if remainder == 10 else str(remainder)
 
 
+def is_clean(value: object) -> bool:
+    """True for a stored VIN that :func:`check` passes without a word: 17 valid
+    characters, a model-year code and a matching check digit.
+
+    >>> is_clean("LSVAU218XN2183294"), is_clean("WVWZZZ1JZXW000001")
+    (True, False)
+    """
+    return (
+        type(value) is str
+        and _CLEAN_VIN.fullmatch(value) is not None
+        and value[9] in MODEL_YEAR_CODES
+        and value[8] == _check_digit(value)
+    )
+
+
 def check(
     value: object, *, field: str = "vin", policy: VinPolicy = DEFAULT_POLICY
 ) -> tuple[Violation, ...]:
@@ -160,7 +176,7 @@ def check(
     if not isinstance(value, str):
         return not_text(field, "VIN_FORMAT", value)
     if _CLEAN_VIN.fullmatch(value):
-        if value[8] == _check_digit(value) and value[9] in MODEL_YEAR_CODES:
+        if value[9] in MODEL_YEAR_CODES and value[8] == _check_digit(value):
             return ()
         return _check_positions(value, field, policy, [])
     found: list[Violation] = []
