@@ -446,6 +446,28 @@ def _nested(found: list[Violation], prefix: str, violations: Iterable[Violation]
     found.extend(v.at(prefix) for v in violations)
 
 
+def _customer_part(
+    raw: object, staff: StaffPhones, policy: RulePolicy, today: date | None, found: list[Violation]
+) -> Customer | None:
+    """A report's customer checked, its violations prefixed ``customer.``."""
+    customer = _typed(raw, Customer)
+    if customer is None:
+        _nested(found, "customer", _record_type("Customer", raw))
+    else:
+        _nested(found, "customer", _check_customer(customer, staff, policy, today))
+    return customer
+
+
+def _vehicle_part(raw: object, policy: RulePolicy, found: list[Violation]) -> Vehicle | None:
+    """A report's vehicle checked, its violations prefixed ``vehicle.``."""
+    vehicle = _typed(raw, Vehicle)
+    if vehicle is None:
+        _nested(found, "vehicle", _record_type("Vehicle", raw))
+    else:
+        _nested(found, "vehicle", _check_vehicle(vehicle, policy))
+    return vehicle
+
+
 def _mismatch(found: list[Violation], field: str, record: str) -> None:
     found.append(
         Violation("REPORT_MISMATCH", field, f"the report's {record} is not the one it refers to")
@@ -468,22 +490,8 @@ def check_sale_report(
     if checked is None:
         return _record_type("SaleReport", report)
     found: list[Violation] = []
-    customer = _typed(checked.customer, Customer)
-    vehicle = _typed(checked.vehicle, Vehicle)
-    _nested(
-        found,
-        "customer",
-        _check_customer(customer, staff, policy, today)
-        if customer is not None
-        else _record_type("Customer", checked.customer),
-    )
-    _nested(
-        found,
-        "vehicle",
-        _check_vehicle(vehicle, policy)
-        if vehicle is not None
-        else _record_type("Vehicle", checked.vehicle),
-    )
+    customer = _customer_part(checked.customer, staff, policy, today, found)
+    vehicle = _vehicle_part(checked.vehicle, policy, found)
     sale = _typed(checked.sale, Interaction)
     if sale is None or sale.kind not in (InteractionKind.ORDER, InteractionKind.DELIVERY):
         found.append(Violation("REPORT_KIND", "sale", "not an order or a delivery"))
@@ -578,19 +586,12 @@ def check_repair_order(
     if checked is None:
         return _record_type("RepairReport", report)
     found: list[Violation] = []
-    vehicle = _typed(checked.vehicle, Vehicle)
-    customer = _typed(checked.customer, Customer)
-    _nested(
-        found,
-        "vehicle",
-        _check_vehicle(vehicle, policy)
-        if vehicle is not None
-        else _record_type("Vehicle", checked.vehicle),
+    vehicle = _vehicle_part(checked.vehicle, policy, found)
+    customer = (
+        _customer_part(checked.customer, staff, policy, today, found)
+        if checked.customer is not None
+        else None
     )
-    if customer is not None:
-        _nested(found, "customer", _check_customer(customer, staff, policy, today))
-    elif checked.customer is not None:
-        _nested(found, "customer", _record_type("Customer", checked.customer))
     order = _typed(checked.order, Interaction)
     detail = _typed(order.detail, RepairOrder) if order is not None else None
     if order is None or order.kind is not InteractionKind.REPAIR_ORDER or detail is None:

@@ -24,7 +24,9 @@ import attrs
 
 from crm_core.domain.rules._support import (
     fixed_point,
+    holds,
     nfkc,
+    not_normalised,
     not_text,
     raise_first_error,
     require_text,
@@ -123,12 +125,7 @@ def check(
             return (Violation("EMAIL_LENGTH", field, f"{len(address)} characters; at most 254"),)
         if address != value:
             found.append(
-                Violation(
-                    "EMAIL_NOT_NORMALISED",
-                    field,
-                    "stored with spaces or full-width characters",
-                    Severity.WARNING,
-                )
+                not_normalised("EMAIL_NOT_NORMALISED", field, "spaces or full-width characters")
             )
         match = _ADDRESS.fullmatch(address)
         if match is None:
@@ -154,11 +151,7 @@ def validate(value: str, policy: EmailPolicy = DEFAULT_POLICY) -> str:
 
 
 def is_valid(value: str, policy: EmailPolicy = DEFAULT_POLICY) -> bool:
-    try:
-        validate(value, policy)
-    except ValidationError:
-        return False
-    return True
+    return holds(validate, value, policy)
 
 
 def format(value: str) -> str:

@@ -29,7 +29,14 @@ import attrs
 
 from crm_core.domain.customer import Gender
 from crm_core.domain.rules._cn_tables import DIVISION_CODES
-from crm_core.domain.rules._support import canonical, not_text, raise_first_error, require_text
+from crm_core.domain.rules._support import (
+    canonical,
+    holds,
+    not_normalised,
+    not_text,
+    raise_first_error,
+    require_text,
+)
 from crm_core.domain.rules.violation import Severity, Violation
 from crm_core.errors import (
     InvalidChecksum,
@@ -163,11 +170,10 @@ def check(
             return (Violation("ID_CARD_MISSING", field, "no ID number"),)
         if number != value:
             found.append(
-                Violation(
+                not_normalised(
                     "ID_CARD_NOT_NORMALISED",
                     field,
-                    "stored with spaces, hyphens, a lower-case x or full-width digits",
-                    Severity.WARNING,
+                    "spaces, hyphens, a lower-case x or full-width digits",
                 )
             )
         if len(number) == 15 and number.isdigit():
@@ -219,11 +225,7 @@ def validate(value: str, policy: IdCardPolicy = DEFAULT_POLICY, today: date | No
 
 
 def is_valid(value: str, policy: IdCardPolicy = DEFAULT_POLICY, today: date | None = None) -> bool:
-    try:
-        validate(value, policy, today)
-    except ValidationError:
-        return False
-    return True
+    return holds(validate, value, policy, today)
 
 
 def format(value: str) -> str:

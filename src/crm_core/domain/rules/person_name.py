@@ -31,6 +31,7 @@ import attrs
 
 from crm_core.domain.rules._support import (
     fixed_point,
+    holds,
     nfkc,
     not_text,
     raise_first_error,
@@ -260,11 +261,7 @@ def validate(value: str, policy: NamePolicy = DEFAULT_POLICY) -> str:
 
 
 def is_valid(value: str, policy: NamePolicy = DEFAULT_POLICY) -> bool:
-    try:
-        validate(value, policy)
-    except ValidationError:
-        return False
-    return True
+    return holds(validate, value, policy)
 
 
 def format(value: str) -> str:

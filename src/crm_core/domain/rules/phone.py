@@ -37,6 +37,7 @@ import attrs
 from crm_core.domain.rules._cn_tables import AREA_CODES, MOBILE_PREFIXES
 from crm_core.domain.rules._support import (
     canonical,
+    holds,
     nfkc,
     not_text,
     raise_first_error,
@@ -276,11 +277,7 @@ def validate(value: str, policy: PhonePolicy = DEFAULT_POLICY) -> str:
 
 
 def is_valid(value: str, policy: PhonePolicy = DEFAULT_POLICY) -> bool:
-    try:
-        validate(value, policy)
-    except ValidationError:
-        return False
-    return True
+    return holds(validate, value, policy)
 
 
 def format(value: str, policy: PhonePolicy = DEFAULT_POLICY) -> str:

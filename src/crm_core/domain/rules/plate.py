@@ -31,8 +31,15 @@ from collections.abc import Mapping
 
 import attrs
 
-from crm_core.domain.rules._support import canonical, not_text, raise_first_error, require_text
-from crm_core.domain.rules.violation import Severity, Violation
+from crm_core.domain.rules._support import (
+    canonical,
+    holds,
+    not_normalised,
+    not_text,
+    raise_first_error,
+    require_text,
+)
+from crm_core.domain.rules.violation import Violation
 from crm_core.errors import InvalidComponent, InvalidFormat, InvalidLength, ValidationError
 
 __all__ = [
@@ -155,12 +162,7 @@ def check(
     plate = canonical(stripped, policy._strip)
     if plate != policy._strip.sub("", stripped):
         found.append(
-            Violation(
-                "PLATE_NOT_NORMALISED",
-                field,
-                "stored with lower-case or full-width letters",
-                Severity.WARNING,
-            )
+            not_normalised("PLATE_NOT_NORMALISED", field, "lower-case or full-width letters")
         )
     if policy._pattern.fullmatch(plate):
         return tuple(found)
@@ -216,11 +218,7 @@ def validate(value: str, policy: PlatePolicy = DEFAULT_POLICY) -> str:
 
 
 def is_valid(value: str, policy: PlatePolicy = DEFAULT_POLICY) -> bool:
-    try:
-        validate(value, policy)
-    except ValidationError:
-        return False
-    return True
+    return holds(validate, value, policy)
 
 
 def format(value: str, policy: PlatePolicy = DEFAULT_POLICY) -> str:

@@ -27,7 +27,14 @@ from operator import mul
 
 import attrs
 
-from crm_core.domain.rules._support import canonical, not_text, raise_first_error, require_text
+from crm_core.domain.rules._support import (
+    canonical,
+    holds,
+    not_normalised,
+    not_text,
+    raise_first_error,
+    require_text,
+)
 from crm_core.domain.rules.violation import Severity, Violation
 from crm_core.errors import (
     InvalidChecksum,
@@ -124,11 +131,10 @@ def check(
             return (Violation("USCC_MISSING", field, "no credit code"),)
         if code != value:
             found.append(
-                Violation(
+                not_normalised(
                     "USCC_NOT_NORMALISED",
                     field,
-                    "stored with spaces, hyphens, lower-case or full-width characters",
-                    Severity.WARNING,
+                    "spaces, hyphens, lower-case or full-width characters",
                 )
             )
         if len(code) != 18:
@@ -164,11 +170,7 @@ def validate(value: str, policy: UsccPolicy = DEFAULT_POLICY) -> str:
 
 
 def is_valid(value: str, policy: UsccPolicy = DEFAULT_POLICY) -> bool:
-    try:
-        validate(value, policy)
-    except ValidationError:
-        return False
-    return True
+    return holds(validate, value, policy)
 
 
 def format(value: str) -> str:

@@ -38,7 +38,14 @@ from types import MappingProxyType
 
 import attrs
 
-from crm_core.domain.rules._support import canonical, not_text, raise_first_error, require_text
+from crm_core.domain.rules._support import (
+    canonical,
+    holds,
+    not_normalised,
+    not_text,
+    raise_first_error,
+    require_text,
+)
 from crm_core.domain.rules.violation import Severity, Violation
 from crm_core.errors import InvalidChecksum, InvalidFormat, InvalidLength, ValidationError
 
@@ -185,11 +192,8 @@ def check(
         return (Violation("VIN_MISSING", field, "no VIN"),)
     if vin != value:
         found.append(
-            Violation(
-                "VIN_NOT_NORMALISED",
-                field,
-                "stored with spaces, hyphens, lower-case or full-width characters",
-                Severity.WARNING,
+            not_normalised(
+                "VIN_NOT_NORMALISED", field, "spaces, hyphens, lower-case or full-width characters"
             )
         )
     if len(vin) > 17:
@@ -282,11 +286,7 @@ def validate(value: str, policy: VinPolicy = DEFAULT_POLICY) -> str:
 
 
 def is_valid(value: str, policy: VinPolicy = DEFAULT_POLICY) -> bool:
-    try:
-        validate(value, policy)
-    except ValidationError:
-        return False
-    return True
+    return holds(validate, value, policy)
 
 
 def format(value: str) -> str:
