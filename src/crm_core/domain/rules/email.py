@@ -50,11 +50,13 @@ _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
 _ADDRESS = re.compile(
     rf"(?P<local>{_ATOM}(?:\.{_ATOM})*)@(?P<domain>(?:{_LABEL}\.)+(?:[A-Za-z]{{2,63}}|[Xx][Nn]--[A-Za-z0-9-]{{1,59}}))"
 )
-_ERRORS: Mapping[str, type[ValidationError]] = {
-    "EMAIL_MISSING": InvalidLength,
-    "EMAIL_LENGTH": InvalidLength,
-    "EMAIL_FORMAT": InvalidFormat,
-}
+_ERRORS: Mapping[str, type[ValidationError]] = MappingProxyType(
+    {
+        "EMAIL_MISSING": InvalidLength,
+        "EMAIL_LENGTH": InvalidLength,
+        "EMAIL_FORMAT": InvalidFormat,
+    }
+)
 
 
 def _frozen_typos(value: Mapping[str, str]) -> Mapping[str, str]:

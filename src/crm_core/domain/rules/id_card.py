@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from datetime import date
+from types import MappingProxyType
 
 import attrs
 
@@ -64,16 +65,18 @@ __all__ = [
 _CHECK = "10X98765432"
 _SHAPE = re.compile(r"[0-9]{17}[0-9X]")
 _STRIP = re.compile(r"[\s\-]+")
-_ERRORS: Mapping[str, type[ValidationError]] = {
-    "ID_CARD_MISSING": InvalidLength,
-    "ID_CARD_LENGTH": InvalidLength,
-    "ID_CARD_FIRST_GENERATION": InvalidLength,
-    "ID_CARD_FORMAT": InvalidFormat,
-    "ID_CARD_CHECKSUM": InvalidChecksum,
-    "ID_CARD_BIRTH_DATE": InvalidComponent,
-    "ID_CARD_PROVINCE": InvalidComponent,
-    "ID_CARD_AREA_UNKNOWN": InvalidComponent,
-}
+_ERRORS: Mapping[str, type[ValidationError]] = MappingProxyType(
+    {
+        "ID_CARD_MISSING": InvalidLength,
+        "ID_CARD_LENGTH": InvalidLength,
+        "ID_CARD_FIRST_GENERATION": InvalidLength,
+        "ID_CARD_FORMAT": InvalidFormat,
+        "ID_CARD_CHECKSUM": InvalidChecksum,
+        "ID_CARD_BIRTH_DATE": InvalidComponent,
+        "ID_CARD_PROVINCE": InvalidComponent,
+        "ID_CARD_AREA_UNKNOWN": InvalidComponent,
+    }
+)
 
 
 @attrs.frozen(slots=True)

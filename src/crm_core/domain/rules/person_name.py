@@ -26,6 +26,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Mapping
+from types import MappingProxyType
 
 import attrs
 
@@ -55,17 +56,19 @@ __all__ = [
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\U00020000-\U0002a6df"
 _CJK_CHAR = re.compile(f"[{_CJK}]")
 _NAME_DOTS = "·•・"
-_ERRORS: Mapping[str, type[ValidationError]] = {
-    "NAME_MISSING": InvalidLength,
-    "NAME_LENGTH": InvalidLength,
-    "NAME_COMPANY": InvalidComponent,
-    "NAME_TITLE": InvalidComponent,
-    "NAME_PLACEHOLDER": InvalidFormat,
-    "NAME_DIGITS": InvalidFormat,
-    "NAME_SPACE": InvalidFormat,
-    "NAME_JOINING_SYMBOL": InvalidFormat,
-    "NAME_CHARACTERS": InvalidFormat,
-}
+_ERRORS: Mapping[str, type[ValidationError]] = MappingProxyType(
+    {
+        "NAME_MISSING": InvalidLength,
+        "NAME_LENGTH": InvalidLength,
+        "NAME_COMPANY": InvalidComponent,
+        "NAME_TITLE": InvalidComponent,
+        "NAME_PLACEHOLDER": InvalidFormat,
+        "NAME_DIGITS": InvalidFormat,
+        "NAME_SPACE": InvalidFormat,
+        "NAME_JOINING_SYMBOL": InvalidFormat,
+        "NAME_CHARACTERS": InvalidFormat,
+    }
+)
 
 
 @attrs.frozen(slots=True)

@@ -31,6 +31,7 @@ from __future__ import annotations
 import enum
 import re
 from collections.abc import Mapping
+from types import MappingProxyType
 
 import attrs
 
@@ -61,15 +62,17 @@ __all__ = [
     "validate",
 ]
 
-_ERRORS: Mapping[str, type[ValidationError]] = {
-    "PHONE_MISSING": InvalidLength,
-    "PHONE_FORMAT": InvalidFormat,
-    "PHONE_LENGTH": InvalidLength,
-    "PHONE_NO_AREA_CODE": InvalidComponent,
-    "PHONE_UNKNOWN_AREA_CODE": InvalidComponent,
-    "PHONE_UNKNOWN_PREFIX": InvalidComponent,
-    "PHONE_SEPARATOR_IN_AREA_CODE": InvalidFormat,
-}
+_ERRORS: Mapping[str, type[ValidationError]] = MappingProxyType(
+    {
+        "PHONE_MISSING": InvalidLength,
+        "PHONE_FORMAT": InvalidFormat,
+        "PHONE_LENGTH": InvalidLength,
+        "PHONE_NO_AREA_CODE": InvalidComponent,
+        "PHONE_UNKNOWN_AREA_CODE": InvalidComponent,
+        "PHONE_UNKNOWN_PREFIX": InvalidComponent,
+        "PHONE_SEPARATOR_IN_AREA_CODE": InvalidFormat,
+    }
+)
 
 _CLEAN_MOBILE = re.compile(r"1[3-9][0-9]{9}")
 _CLEAN_LANDLINE = re.compile(r"(0[1-9][0-9]{1,2})-([2-9][0-9]{6,7})")

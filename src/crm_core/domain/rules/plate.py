@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from types import MappingProxyType
 
 import attrs
 
@@ -58,16 +59,18 @@ PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕�
 """The 31 province-level abbreviations of mainland China printed on plates."""
 
 _LETTER = "A-HJ-NP-Z"  # no I, no O
-_ERRORS: Mapping[str, type[ValidationError]] = {
-    "PLATE_MISSING": InvalidLength,
-    "PLATE_PLACEHOLDER": InvalidFormat,
-    "PLATE_JOINING_SYMBOL": InvalidFormat,
-    "PLATE_NO_PROVINCE": InvalidComponent,
-    "PLATE_UNKNOWN_PROVINCE": InvalidComponent,
-    "PLATE_LETTER_I_O": InvalidFormat,
-    "PLATE_LENGTH": InvalidLength,
-    "PLATE_FORMAT": InvalidFormat,
-}
+_ERRORS: Mapping[str, type[ValidationError]] = MappingProxyType(
+    {
+        "PLATE_MISSING": InvalidLength,
+        "PLATE_PLACEHOLDER": InvalidFormat,
+        "PLATE_JOINING_SYMBOL": InvalidFormat,
+        "PLATE_NO_PROVINCE": InvalidComponent,
+        "PLATE_UNKNOWN_PROVINCE": InvalidComponent,
+        "PLATE_LETTER_I_O": InvalidFormat,
+        "PLATE_LENGTH": InvalidLength,
+        "PLATE_FORMAT": InvalidFormat,
+    }
+)
 
 
 def _plate_pattern(provinces: str, suffixes: str) -> re.Pattern[str]:

@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from operator import mul
+from types import MappingProxyType
 
 import attrs
 
@@ -58,18 +59,20 @@ __all__ = [
 ]
 
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-_VALUE = {c: i for i, c in enumerate(ALPHABET)}
+_VALUE = MappingProxyType({c: i for i, c in enumerate(ALPHABET)})
 _VALUES = bytes(_VALUE.get(chr(code), 0) for code in range(256))
 _WEIGHTS = tuple(3**i % 31 for i in range(17))
 _SHAPE = re.compile(f"[{ALPHABET}]{{2}}[0-9]{{6}}[{ALPHABET}]{{10}}")
 _STRIP = re.compile(r"[\s\-]+")
-_ERRORS: Mapping[str, type[ValidationError]] = {
-    "USCC_MISSING": InvalidLength,
-    "USCC_LENGTH": InvalidLength,
-    "USCC_FORMAT": InvalidFormat,
-    "USCC_CHECKSUM": InvalidChecksum,
-    "USCC_AUTHORITY": InvalidComponent,
-}
+_ERRORS: Mapping[str, type[ValidationError]] = MappingProxyType(
+    {
+        "USCC_MISSING": InvalidLength,
+        "USCC_LENGTH": InvalidLength,
+        "USCC_FORMAT": InvalidFormat,
+        "USCC_CHECKSUM": InvalidChecksum,
+        "USCC_AUTHORITY": InvalidComponent,
+    }
+)
 
 
 @attrs.frozen(slots=True)

@@ -64,14 +64,16 @@ __all__ = [
 ]
 
 ALPHABET = "0123456789ABCDEFGHJKLMNPRSTUVWXYZ"
-_TRANSLITERATION = {
-    **{d: int(d) for d in "0123456789"},
-    **dict(zip("ABCDEFGH", range(1, 9), strict=True)),
-    **dict(zip("JKLMN", range(1, 6), strict=True)),
-    "P": 7,
-    "R": 9,
-    **dict(zip("STUVWXYZ", range(2, 10), strict=True)),
-}
+_TRANSLITERATION = MappingProxyType(
+    {
+        **{d: int(d) for d in "0123456789"},
+        **dict(zip("ABCDEFGH", range(1, 9), strict=True)),
+        **dict(zip("JKLMN", range(1, 6), strict=True)),
+        "P": 7,
+        "R": 9,
+        **dict(zip("STUVWXYZ", range(2, 10), strict=True)),
+    }
+)
 MODEL_YEAR_CODES = frozenset("ABCDEFGHJKLMNPRSTVWXY123456789")
 """Position 10: the 30-year cycle of ISO 3779 / GB 16735 (no I, O, Q, U, Z, 0)."""
 _WEIGHTS = (8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2)
@@ -81,14 +83,16 @@ _CLEAN_VIN = re.compile(r"[0-9A-HJ-NPR-Z]{17}")
 _ANY_CHECK = re.compile(r"[0-9A-HJ-NPR-Z]{8}.[0-9A-HJ-NPR-Z]{8}")
 _SEPARATORS = re.compile(r"[\s\-]+")
 
-_ERRORS: Mapping[str, type[ValidationError]] = {
-    "VIN_MISSING": InvalidLength,
-    "VIN_LENGTH": InvalidLength,
-    "VIN_LEGACY_LENGTH": InvalidLength,
-    "VIN_FORBIDDEN_LETTER": InvalidFormat,
-    "VIN_FORMAT": InvalidFormat,
-    "VIN_CHECK_DIGIT": InvalidChecksum,
-}
+_ERRORS: Mapping[str, type[ValidationError]] = MappingProxyType(
+    {
+        "VIN_MISSING": InvalidLength,
+        "VIN_LENGTH": InvalidLength,
+        "VIN_LEGACY_LENGTH": InvalidLength,
+        "VIN_FORBIDDEN_LETTER": InvalidFormat,
+        "VIN_FORMAT": InvalidFormat,
+        "VIN_CHECK_DIGIT": InvalidChecksum,
+    }
+)
 
 
 @attrs.frozen(slots=True)
