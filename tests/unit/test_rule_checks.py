@@ -153,7 +153,7 @@ def test_clean_customers() -> None:
         ({"gender": Gender.MALE}, [("ID_CARD_GENDER_MISMATCH", "gender")]),
         ({"id_type": None}, [("ID_TYPE_MISSING", "id_type")]),
         ({"postcode": "20003"}, [("POSTCODE_FORMAT", "postcode")]),
-        ({"mobile": None}, [("PHONE_MISSING", "mobile")]),
+        ({"mobile": None}, [("CUSTOMER_NO_PHONE", "mobile")]),
     ],
 )
 def test_customer_defects(changes: dict[str, Any], expected: list[tuple[str, str]]) -> None:
@@ -163,7 +163,7 @@ def test_customer_defects(changes: dict[str, Any], expected: list[tuple[str, str
 @pytest.mark.parametrize(
     ("changes", "expected"),
     [
-        ({"uscc": None}, [("USCC_MISSING", "uscc")]),
+        ({"uscc": None}, [("COMPANY_NO_USCC", "uscc")]),
         ({"uscc": "91110000600037341A"}, [("USCC_CHECKSUM", "uscc")]),
         ({"contact_person": "李经理"}, [("NAME_TITLE", "contact_person")]),
         ({"name": " "}, [("NAME_MISSING", "name")]),
@@ -348,7 +348,7 @@ def test_repair_order_without_plate_or_reporter() -> None:
     found = check_repair_order(RepairReport(repair(reporter_name=None), car(plate=None)))
     assert [(v.code, v.field, v.severity) for v in found] == [
         ("REPORTER_MISSING", "order.detail.reporter_name", Severity.WARNING),
-        ("PLATE_MISSING", "vehicle.plate", Severity.WARNING),
+        ("REPAIR_NO_PLATE", "vehicle.plate", Severity.WARNING),
     ]
 
 

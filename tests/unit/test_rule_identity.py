@@ -142,10 +142,11 @@ def test_unlisted_area_code_is_a_warning_not_an_error() -> None:
         id_card.validate(number, strict)
 
 
-def test_listed_historic_code_is_valid_whatever_the_birth_year() -> None:
-    # 412723 was a county of Henan until the 1980s; python-stdnum checks the county's
-    # years against the birth year and rejects people registered there later
-    assert id_card.check(_with_check("41272319900101001")) == ()
+def test_county_created_after_the_birth_is_valid() -> None:
+    # 412702 (项城市) exists since 1993; a person born there in 1980 got it with their
+    # first ID card. python-stdnum compares the county's years with the birth year and
+    # rejects such numbers; GB 11643 takes the code of the place of registration.
+    assert id_card.check(_with_check("41270219800101001")) == ()
 
 
 def test_future_birth_date_needs_today() -> None:

@@ -45,6 +45,15 @@ from crm_core.domain.rules import (
     vin,
 )
 from crm_core.errors import ValidationError
+from crm_core.testing.strategies import (
+    chinese_names,
+    landlines,
+    mobiles,
+    plates,
+    resident_ids,
+    usccs,
+    vins,
+)
 
 MODULES: list[IdentifierStandard] = [vin, plate, phone, person_name, id_card, uscc, email]
 
@@ -192,3 +201,49 @@ def test_record_checks_take_junk_in_every_field(value: object) -> None:
             continue
         found = check_sale_report(SaleReport(sale, _customer(), _vehicle()))
         assert all(isinstance(v, Violation) for v in found)
+
+
+CLEAN_PREDICATES: list[tuple[Any, Callable[[object], bool]]] = [
+    (vin, vin.is_clean),
+    (plate, plate.is_clean),
+    (phone, phone.is_clean),
+    (person_name, person_name.is_clean),
+    (id_card, id_card.is_clean),
+    (uscc, uscc.is_clean),
+    (email, email.is_clean),
+]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.one_of(
+        st.text(max_size=30),
+        vins(),
+        plates(),
+        mobiles(),
+        landlines().map(lambda n: n[:3] + "-" + n[3:]),
+        landlines().map(lambda n: n[:4] + "-" + n[4:]),
+        chinese_names(),
+        resident_ids(),
+        usccs(),
+        st.emails(),
+    )
+)
+def test_is_clean_never_hides_a_violation(value: str) -> None:
+    # the bulk checks skip check() when is_clean() says yes: it must never say yes wrongly
+    for module, clean in CLEAN_PREDICATES:
+        if clean(value):
+            assert module.check(value) == (), (module.__name__, value)
+
+
+@settings(max_examples=50, deadline=None)
+@given(vins(), plates(), mobiles(), chinese_names(), resident_ids(), usccs())
+def test_clean_generated_values_take_the_fast_path(
+    vin_: str, plate_: str, mobile: str, name: str, id_number: str, code: str
+) -> None:
+    assert vin.is_clean(vin_)
+    assert plate.is_clean(plate_)
+    assert phone.is_clean(mobile)
+    assert id_card.is_clean(id_number)
+    assert uscc.is_clean(code)
+    assert person_name.is_clean(name) or len(name) > 4

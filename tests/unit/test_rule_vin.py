@@ -70,12 +70,28 @@ def test_european_vin_without_check_digit_is_a_warning() -> None:
 
 
 def test_check_digit_policy_per_region_is_configurable() -> None:
-    strict_europe = vin.VinPolicy(check_digit={"W": Severity.ERROR, "WVW": Severity.WARNING})
-    assert strict_europe.check_digit_severity("WAUZZZ8V0KA000001") is Severity.ERROR
-    assert strict_europe.check_digit_severity("WVWZZZ1JZXW000001") is Severity.WARNING
-    assert strict_europe.check_digit_severity("LSVAU2180N2183294") is Severity.WARNING
+    strict_europe = vin.VinPolicy(regions={"W": Severity.ERROR, "WVW": Severity.WARNING})
+    assert strict_europe.severity_for("WAUZZZ8V0KA000001") is Severity.ERROR
+    assert strict_europe.severity_for("WVWZZZ1JZXW000001") is Severity.WARNING
+    assert strict_europe.severity_for("LSVAU2180N2183294") is Severity.WARNING
     assert not vin.is_valid("WAUZZZ8V0KA000001", strict_europe)
     assert vin.is_valid("LSVAU2180N2183294", strict_europe)
+
+
+@pytest.mark.parametrize("year", ["I", "O", "Q", "U", "Z", "0"])
+def test_position_10_must_be_a_model_year_code(year: str) -> None:
+    body = "LSVAU218X" + year + "2183294"
+    if year in "IOQ":
+        assert codes(body) == ["VIN_FORBIDDEN_LETTER"]
+        with pytest.raises(InvalidFormat):
+            vin.calc_check_digit(body)
+        return
+    number = body[:8] + vin.calc_check_digit(body) + body[9:]
+    assert codes(number) == ["VIN_MODEL_YEAR"]
+    european = "WVWZZZ1JZ" + year + "W000001"
+    if year not in "IOQ":
+        found = vin.check(european)
+        assert ("VIN_MODEL_YEAR", Severity.WARNING) in [(v.code, v.severity) for v in found]
 
 
 def test_legacy_prefixes_are_configurable() -> None:
@@ -114,7 +130,7 @@ def test_one_changed_character_breaks_the_check_digit(
             st.sampled_from([c for c in vin.ALPHABET if values[c] != values[value[position]]])
         )
     changed = value[:position] + replacement + value[position + 1 :]
-    everywhere = vin.VinPolicy(check_digit={}, check_digit_default=Severity.ERROR)
+    everywhere = vin.VinPolicy(regions={}, default_severity=Severity.ERROR)
     assert "VIN_CHECK_DIGIT" in codes(changed, policy=everywhere)
     with pytest.raises(InvalidChecksum):
         vin.validate(changed, everywhere)

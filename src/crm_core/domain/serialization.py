@@ -83,18 +83,15 @@ def _structure_decimal(value: Any, _: type) -> Decimal:
     return result
 
 
-def _structure_enum(value: Any, cls: type[enum.Enum]) -> enum.Enum:
-    # registered for StrEnum explicitly: StrEnum subclasses str, and the str hook would
-    # otherwise hand back the raw string, so ``customer.type is CustomerType.COMPANY``
-    # would be False for a company read back from JSON
-    if isinstance(value, cls):
-        return value
+def _structure_str_enum(value: Any, cls: type[enum.StrEnum]) -> enum.StrEnum:
+    # without this hook the ``str`` hook above would also catch StrEnum subclasses and let
+    # any string through as an enum member
     if not isinstance(value, str):
         raise ValidationError(f"expected a string, got {type(value).__name__}")
     try:
         return cls(value)
     except ValueError as exc:
-        allowed = ", ".join(str(member.value) for member in cls)
+        allowed = ", ".join(m.value for m in cls)
         raise ValidationError(f"{value!r} is not one of: {allowed}") from exc
 
 
@@ -104,15 +101,13 @@ def configure_converter(converter: cattrs.Converter) -> None:
     converter.register_unstructure_hook(datetime, datetime.isoformat)
     converter.register_structure_hook(date, _structure_date)
     converter.register_structure_hook(datetime, _structure_datetime)
-    # by type, so it outranks cattrs' own str hook; StrEnum subclasses still reach the
-    # StrEnum hook below, which comes first in their MRO
     converter.register_structure_hook(str, _structure_str)
+    converter.register_structure_hook(enum.StrEnum, _structure_str_enum)
     converter.register_unstructure_hook(Decimal, str)
     converter.register_structure_hook(Decimal, _structure_decimal)
     # StrEnum members are str subclasses; emit the plain value so json.dumps and other
     # tools see a str, not an enum member
     converter.register_unstructure_hook(enum.StrEnum, lambda v: v.value)
-    converter.register_structure_hook(enum.StrEnum, _structure_enum)
     # sets serialize sorted so the same record always gives the same JSON
     converter.register_unstructure_hook_func(
         lambda t: getattr(t, "__origin__", None) is frozenset,

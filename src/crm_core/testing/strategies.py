@@ -190,10 +190,12 @@ def landlines() -> st.SearchStrategy[str]:
 
 @st.composite
 def vins(draw: st.DrawFn, wmi: str | None = None) -> str:
-    """17-character VINs with a correct check digit (any region)."""
+    """17-character VINs with a correct check digit and model-year code (any region)."""
     body = draw(st.text(alphabet=vin.ALPHABET, min_size=17, max_size=17))
+    year = draw(st.sampled_from(sorted(vin.MODEL_YEAR_CODES)))
     if wmi is not None:
         body = wmi + body[len(wmi) :]
+    body = body[:9] + year + body[10:]
     return body[:8] + vin.calc_check_digit(body) + body[9:]
 
 

@@ -65,4 +65,20 @@ def fixed_point(step: Callable[[str], str], value: str) -> str:
 
 def canonical(value: str, separators: re.Pattern[str]) -> str:
     """Folded (:func:`fold`) with every separator removed."""
+    if value.isascii():  # no composition in ASCII: one round is already idempotent
+        return separators.sub("", value.upper())
     return fixed_point(lambda text: separators.sub("", fold(text)), value)
+
+
+def holds(validate: Callable[..., object], *args: object) -> bool:
+    """``is_valid`` for every module: whether ``validate(*args)`` passes."""
+    try:
+        validate(*args)
+    except ValidationError:
+        return False
+    return True
+
+
+def not_normalised(code: str, field: str, how: str) -> Violation:
+    """The warning for a value that is right but not stored in its compact form."""
+    return Violation(code, field, f"stored with {how}", Severity.WARNING)

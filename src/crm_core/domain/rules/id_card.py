@@ -24,13 +24,20 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from datetime import date
-from operator import mul
+from types import MappingProxyType
 
 import attrs
 
 from crm_core.domain.customer import Gender
 from crm_core.domain.rules._cn_tables import DIVISION_CODES
-from crm_core.domain.rules._support import canonical, not_text, raise_first_error, require_text
+from crm_core.domain.rules._support import (
+    canonical,
+    holds,
+    not_normalised,
+    not_text,
+    raise_first_error,
+    require_text,
+)
 from crm_core.domain.rules.violation import Severity, Violation
 from crm_core.errors import (
     InvalidChecksum,
@@ -50,24 +57,26 @@ __all__ = [
     "decode_birth_date",
     "format",
     "gender",
+    "is_clean",
     "is_valid",
     "validate",
 ]
 
-_WEIGHTS = tuple(2 ** (17 - i) % 11 for i in range(17))
 _CHECK = "10X98765432"
 _SHAPE = re.compile(r"[0-9]{17}[0-9X]")
 _STRIP = re.compile(r"[\s\-]+")
-_ERRORS: Mapping[str, type[ValidationError]] = {
-    "ID_CARD_MISSING": InvalidLength,
-    "ID_CARD_LENGTH": InvalidLength,
-    "ID_CARD_FIRST_GENERATION": InvalidLength,
-    "ID_CARD_FORMAT": InvalidFormat,
-    "ID_CARD_CHECKSUM": InvalidChecksum,
-    "ID_CARD_BIRTH_DATE": InvalidComponent,
-    "ID_CARD_PROVINCE": InvalidComponent,
-    "ID_CARD_AREA_UNKNOWN": InvalidComponent,
-}
+_ERRORS: Mapping[str, type[ValidationError]] = MappingProxyType(
+    {
+        "ID_CARD_MISSING": InvalidLength,
+        "ID_CARD_LENGTH": InvalidLength,
+        "ID_CARD_FIRST_GENERATION": InvalidLength,
+        "ID_CARD_FORMAT": InvalidFormat,
+        "ID_CARD_CHECKSUM": InvalidChecksum,
+        "ID_CARD_BIRTH_DATE": InvalidComponent,
+        "ID_CARD_PROVINCE": InvalidComponent,
+        "ID_CARD_AREA_UNKNOWN": InvalidComponent,
+    }
+)
 
 
 @attrs.frozen(slots=True)
@@ -94,16 +103,53 @@ def compact(value: str) -> str:
 
 def calc_check_digit(number: str) -> str:
     """The ISO 7064 MOD 11-2 check character over the first 17 digits."""
-    return _CHECK[sum(map(mul, map(int, number[:17]), _WEIGHTS)) % 11]
+    head = number[:17] if isinstance(number, str) else ""
+    if len(head) != 17 or not head.isdigit() or not head.isascii():
+        raise InvalidFormat("17 digits are needed", field="id_number")
+    return _check_char(head)
+
+
+def _check_char(number: str) -> str:
+    # The weights are w_i = 2^(17-i) mod 11 (i = 0..16) and 13 ≡ 2 (mod 11), so twice the
+    # digits read as a base-13 numeral, 2 * sum(d_i * 13^(16-i)), is ≡ sum(d_i * w_i):
+    # one C-level int() instead of 17 multiplications.
+    return _CHECK[2 * int(number[:17], 13) % 11]
 
 
 def decode_birth_date(number: str) -> date | None:
     """The birth date in a compact 18-character number, ``None`` if it is no date; no
     other check (use on numbers :func:`check` found no error in)."""
+    digits = number[6:14]
+    if len(digits) != 8 or not digits.isdigit() or not digits.isascii():
+        return None
     try:
-        return date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+        return date.fromisoformat(digits)  # YYYYMMDD, Python 3.11+
     except ValueError:
         return None
+
+
+def is_clean(
+    value: object, policy: IdCardPolicy = DEFAULT_POLICY, today: date | None = None
+) -> bool:
+    """True when :func:`check` would find nothing: shape, check character, a listed
+    division code and a real birth date, without compacting; False means "look closer".
+
+    >>> is_clean("11010519491231002X"), is_clean("11010519491231002x")
+    (True, False)
+    """
+    if (
+        type(value) is not str
+        or _SHAPE.fullmatch(value) is None
+        or value[17] != _check_char(value)
+        or value[:6] not in policy.division_codes
+    ):
+        return False
+    born = decode_birth_date(value)
+    return (
+        born is not None
+        and born.year >= policy.earliest_birth_year
+        and (today is None or born <= today)
+    )
 
 
 def check(
@@ -117,6 +163,8 @@ def check(
     date in the future is reported too (the library never reads the clock itself)."""
     if not isinstance(value, str):
         return not_text(field, "ID_CARD_FORMAT", value)
+    if is_clean(value, policy, today):
+        return ()
     found: list[Violation] = []
     number = value
     if not _SHAPE.fullmatch(value):
@@ -125,11 +173,10 @@ def check(
             return (Violation("ID_CARD_MISSING", field, "no ID number"),)
         if number != value:
             found.append(
-                Violation(
+                not_normalised(
                     "ID_CARD_NOT_NORMALISED",
                     field,
-                    "stored with spaces, hyphens, a lower-case x or full-width digits",
-                    Severity.WARNING,
+                    "spaces, hyphens, a lower-case x or full-width digits",
                 )
             )
         if len(number) == 15 and number.isdigit():
@@ -151,7 +198,7 @@ def check(
                 Violation("ID_CARD_FORMAT", field, "17 digits and a digit or X are expected")
             )
             return tuple(found)
-    if number[17] != calc_check_digit(number):
+    if number[17] != _check_char(number):
         found.append(Violation("ID_CARD_CHECKSUM", field, "check character does not match"))
     born = decode_birth_date(number)
     if born is None or born.year < policy.earliest_birth_year:
@@ -181,11 +228,7 @@ def validate(value: str, policy: IdCardPolicy = DEFAULT_POLICY, today: date | No
 
 
 def is_valid(value: str, policy: IdCardPolicy = DEFAULT_POLICY, today: date | None = None) -> bool:
-    try:
-        validate(value, policy, today)
-    except ValidationError:
-        return False
-    return True
+    return holds(validate, value, policy, today)
 
 
 def format(value: str) -> str:

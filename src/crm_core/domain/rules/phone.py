@@ -31,12 +31,14 @@ from __future__ import annotations
 import enum
 import re
 from collections.abc import Mapping
+from types import MappingProxyType
 
 import attrs
 
 from crm_core.domain.rules._cn_tables import AREA_CODES, MOBILE_PREFIXES
 from crm_core.domain.rules._support import (
     canonical,
+    holds,
     nfkc,
     not_text,
     raise_first_error,
@@ -53,23 +55,27 @@ __all__ = [
     "check",
     "compact",
     "format",
+    "is_clean",
     "is_valid",
     "kind",
     "to_e164",
     "validate",
 ]
 
-_ERRORS: Mapping[str, type[ValidationError]] = {
-    "PHONE_MISSING": InvalidLength,
-    "PHONE_FORMAT": InvalidFormat,
-    "PHONE_LENGTH": InvalidLength,
-    "PHONE_NO_AREA_CODE": InvalidComponent,
-    "PHONE_UNKNOWN_AREA_CODE": InvalidComponent,
-    "PHONE_UNKNOWN_PREFIX": InvalidComponent,
-    "PHONE_SEPARATOR_IN_AREA_CODE": InvalidFormat,
-}
+_ERRORS: Mapping[str, type[ValidationError]] = MappingProxyType(
+    {
+        "PHONE_MISSING": InvalidLength,
+        "PHONE_FORMAT": InvalidFormat,
+        "PHONE_LENGTH": InvalidLength,
+        "PHONE_NO_AREA_CODE": InvalidComponent,
+        "PHONE_UNKNOWN_AREA_CODE": InvalidComponent,
+        "PHONE_UNKNOWN_PREFIX": InvalidComponent,
+        "PHONE_SEPARATOR_IN_AREA_CODE": InvalidFormat,
+    }
+)
 
 _CLEAN_MOBILE = re.compile(r"1[3-9][0-9]{9}")
+_CLEAN_LANDLINE = re.compile(r"(0[1-9][0-9]{1,2})-([2-9][0-9]{6,7})")
 _SEPARATORS = "-－—– ()（）.．/"
 _STRIP = re.compile(r"[\s\-－—–().（）．/]+")
 _COUNTRY = re.compile(r"(?:\+|00)86")
@@ -193,20 +199,42 @@ def _separator_in_area_code(raw: str, area: str) -> bool:
     return False
 
 
+def is_clean(value: object, policy: PhonePolicy = DEFAULT_POLICY) -> bool:
+    """True for the two common clean forms — a mobile as 11 bare digits of an allocated
+    block, a landline as ``area-local`` with the right length — decided without
+    compacting; False means "look closer", not "wrong".
+
+    >>> is_clean("13812345678"), is_clean("0571-88888888"), is_clean("138-1234-5678")
+    (True, True, False)
+    """
+    if type(value) is not str:
+        return False
+    if _CLEAN_MOBILE.fullmatch(value):
+        return value[:3] in policy.mobile_prefixes or policy.is_mobile_block(value)
+    landline = _CLEAN_LANDLINE.fullmatch(value)
+    if landline is None:
+        return False
+    lengths = policy.area_codes.get(landline[1])
+    return lengths is not None and len(landline[2]) in lengths
+
+
 def analyse(
     value: object, field: str, policy: PhonePolicy
-) -> tuple[PhoneKind | None, tuple[Violation, ...]]:
-    """The number's kind (``None`` when it is neither) and its defects, in one pass:
-    record checks need both (a landline in the mobile field is a defect of the record)."""
+) -> tuple[PhoneKind | None, str, tuple[Violation, ...]]:
+    """The number's kind (``None`` when it is neither), its compact digits and its
+    defects, in one pass: record checks need all three (a landline in the mobile field is
+    a defect of the record; the staff-number look-up needs the compact form)."""
     if not isinstance(value, str):
-        return None, not_text(field, "PHONE_FORMAT", value)
-    if _CLEAN_MOBILE.fullmatch(value) and policy.is_mobile_block(value):
-        return PhoneKind.MOBILE, ()
+        return None, "", not_text(field, "PHONE_FORMAT", value)
+    if is_clean(value, policy):
+        if value[0] == "1":
+            return PhoneKind.MOBILE, value, ()
+        return PhoneKind.LANDLINE, value.replace("-", ""), ()
     if len(value) > 40:
-        return None, (Violation("PHONE_FORMAT", field, f"{len(value)} characters long"),)
+        return None, "", (Violation("PHONE_FORMAT", field, f"{len(value)} characters long"),)
     digits = compact(value)
     if not digits:
-        return None, (Violation("PHONE_MISSING", field, "no phone number"),)
+        return None, "", (Violation("PHONE_MISSING", field, "no phone number"),)
     phone_kind, found = _local_violations(digits, field, policy)
     if phone_kind is PhoneKind.LANDLINE:
         area = policy.area_code(digits)
@@ -219,14 +247,14 @@ def analyse(
                     f"a separator inside area code {area}; key it as {area}-…",
                 ),
             )
-    return phone_kind, tuple(found)
+    return phone_kind, digits, tuple(found)
 
 
 def check(
     value: object, *, field: str = "phone", policy: PhonePolicy = DEFAULT_POLICY
 ) -> tuple[Violation, ...]:
     """Every defect of a phone number as entered; never raises."""
-    return analyse(value, field, policy)[1]
+    return analyse(value, field, policy)[2]
 
 
 def kind(value: str, policy: PhonePolicy = DEFAULT_POLICY) -> PhoneKind:
@@ -235,7 +263,7 @@ def kind(value: str, policy: PhonePolicy = DEFAULT_POLICY) -> PhoneKind:
     >>> kind("138 1234 5678"), kind("0571-88888888")
     (<PhoneKind.MOBILE: 'mobile'>, <PhoneKind.LANDLINE: 'landline'>)
     """
-    phone_kind, violations = analyse(compact(value), "phone", policy)
+    phone_kind, _, violations = analyse(compact(value), "phone", policy)
     raise_first_error(violations, _ERRORS)
     assert phone_kind is not None  # no violation means the number was classified
     return phone_kind
@@ -252,11 +280,7 @@ def validate(value: str, policy: PhonePolicy = DEFAULT_POLICY) -> str:
 
 
 def is_valid(value: str, policy: PhonePolicy = DEFAULT_POLICY) -> bool:
-    try:
-        validate(value, policy)
-    except ValidationError:
-        return False
-    return True
+    return holds(validate, value, policy)
 
 
 def format(value: str, policy: PhonePolicy = DEFAULT_POLICY) -> str:

@@ -28,11 +28,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from types import MappingProxyType
 
 import attrs
 
-from crm_core.domain.rules._support import canonical, not_text, raise_first_error, require_text
-from crm_core.domain.rules.violation import Severity, Violation
+from crm_core.domain.rules._support import (
+    canonical,
+    holds,
+    not_normalised,
+    not_text,
+    raise_first_error,
+    require_text,
+)
+from crm_core.domain.rules.violation import Violation
 from crm_core.errors import InvalidComponent, InvalidFormat, InvalidLength, ValidationError
 
 __all__ = [
@@ -42,6 +50,7 @@ __all__ = [
     "check",
     "compact",
     "format",
+    "is_clean",
     "is_valid",
     "validate",
 ]
@@ -50,16 +59,18 @@ PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕�
 """The 31 province-level abbreviations of mainland China printed on plates."""
 
 _LETTER = "A-HJ-NP-Z"  # no I, no O
-_ERRORS: Mapping[str, type[ValidationError]] = {
-    "PLATE_MISSING": InvalidLength,
-    "PLATE_PLACEHOLDER": InvalidFormat,
-    "PLATE_JOINING_SYMBOL": InvalidFormat,
-    "PLATE_NO_PROVINCE": InvalidComponent,
-    "PLATE_UNKNOWN_PROVINCE": InvalidComponent,
-    "PLATE_LETTER_I_O": InvalidFormat,
-    "PLATE_LENGTH": InvalidLength,
-    "PLATE_FORMAT": InvalidFormat,
-}
+_ERRORS: Mapping[str, type[ValidationError]] = MappingProxyType(
+    {
+        "PLATE_MISSING": InvalidLength,
+        "PLATE_PLACEHOLDER": InvalidFormat,
+        "PLATE_JOINING_SYMBOL": InvalidFormat,
+        "PLATE_NO_PROVINCE": InvalidComponent,
+        "PLATE_UNKNOWN_PROVINCE": InvalidComponent,
+        "PLATE_LETTER_I_O": InvalidFormat,
+        "PLATE_LENGTH": InvalidLength,
+        "PLATE_FORMAT": InvalidFormat,
+    }
+)
 
 
 def _plate_pattern(provinces: str, suffixes: str) -> re.Pattern[str]:
@@ -114,6 +125,15 @@ def compact(value: str, policy: PlatePolicy = DEFAULT_POLICY) -> str:
     return canonical(require_text(value, "a plate"), policy._strip)
 
 
+def is_clean(value: object, policy: PlatePolicy = DEFAULT_POLICY) -> bool:
+    """True for a plate stored exactly in one of GA 36-2018's forms.
+
+    >>> is_clean("沪A12345"), is_clean("沪A-12345")
+    (True, False)
+    """
+    return type(value) is str and policy._pattern.fullmatch(value) is not None
+
+
 def check(
     value: object, *, field: str = "plate", policy: PlatePolicy = DEFAULT_POLICY
 ) -> tuple[Violation, ...]:
@@ -145,12 +165,7 @@ def check(
     plate = canonical(stripped, policy._strip)
     if plate != policy._strip.sub("", stripped):
         found.append(
-            Violation(
-                "PLATE_NOT_NORMALISED",
-                field,
-                "stored with lower-case or full-width letters",
-                Severity.WARNING,
-            )
+            not_normalised("PLATE_NOT_NORMALISED", field, "lower-case or full-width letters")
         )
     if policy._pattern.fullmatch(plate):
         return tuple(found)
@@ -206,11 +221,7 @@ def validate(value: str, policy: PlatePolicy = DEFAULT_POLICY) -> str:
 
 
 def is_valid(value: str, policy: PlatePolicy = DEFAULT_POLICY) -> bool:
-    try:
-        validate(value, policy)
-    except ValidationError:
-        return False
-    return True
+    return holds(validate, value, policy)
 
 
 def format(value: str, policy: PlatePolicy = DEFAULT_POLICY) -> str:

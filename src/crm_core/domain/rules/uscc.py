@@ -23,10 +23,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from operator import mul
+from types import MappingProxyType
 
 import attrs
 
-from crm_core.domain.rules._support import canonical, not_text, raise_first_error, require_text
+from crm_core.domain.rules._support import (
+    canonical,
+    holds,
+    not_normalised,
+    not_text,
+    raise_first_error,
+    require_text,
+)
 from crm_core.domain.rules.violation import Severity, Violation
 from crm_core.errors import (
     InvalidChecksum,
@@ -44,22 +53,26 @@ __all__ = [
     "check",
     "compact",
     "format",
+    "is_clean",
     "is_valid",
     "validate",
 ]
 
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-_VALUE = {c: i for i, c in enumerate(ALPHABET)}
+_VALUE = MappingProxyType({c: i for i, c in enumerate(ALPHABET)})
+_VALUES = bytes(_VALUE.get(chr(code), 0) for code in range(256))
 _WEIGHTS = tuple(3**i % 31 for i in range(17))
 _SHAPE = re.compile(f"[{ALPHABET}]{{2}}[0-9]{{6}}[{ALPHABET}]{{10}}")
 _STRIP = re.compile(r"[\s\-]+")
-_ERRORS: Mapping[str, type[ValidationError]] = {
-    "USCC_MISSING": InvalidLength,
-    "USCC_LENGTH": InvalidLength,
-    "USCC_FORMAT": InvalidFormat,
-    "USCC_CHECKSUM": InvalidChecksum,
-    "USCC_AUTHORITY": InvalidComponent,
-}
+_ERRORS: Mapping[str, type[ValidationError]] = MappingProxyType(
+    {
+        "USCC_MISSING": InvalidLength,
+        "USCC_LENGTH": InvalidLength,
+        "USCC_FORMAT": InvalidFormat,
+        "USCC_CHECKSUM": InvalidChecksum,
+        "USCC_AUTHORITY": InvalidComponent,
+    }
+)
 
 
 @attrs.frozen(slots=True)
@@ -79,8 +92,30 @@ def compact(value: str) -> str:
 
 def calc_check_digit(code: str) -> str:
     """The check character over the first 17 characters."""
-    total = sum(_VALUE[c] * w for c, w in zip(code[:17], _WEIGHTS, strict=False))
+    head = code[:17] if isinstance(code, str) else ""
+    if len(head) != 17 or any(c not in _VALUE for c in head):
+        raise InvalidFormat("17 characters of the USCC alphabet are needed", field="uscc")
+    return _check_char(head)
+
+
+def _check_char(code: str) -> str:
+    # bytes.translate maps each character to its value, so the weighted sum runs in C
+    total = sum(map(mul, code[:17].encode("ascii").translate(_VALUES), _WEIGHTS))
     return ALPHABET[-total % 31]
+
+
+def is_clean(value: object, policy: UsccPolicy = DEFAULT_POLICY) -> bool:
+    """True when :func:`check` would find nothing, without compacting.
+
+    >>> is_clean("91110000600037341L"), is_clean("91110000600037341l")
+    (True, False)
+    """
+    return (
+        type(value) is str
+        and _SHAPE.fullmatch(value) is not None
+        and value[17] == _check_char(value)
+        and value[0] in policy.authorities
+    )
 
 
 def check(
@@ -89,6 +124,8 @@ def check(
     """Every defect of a USCC as entered; never raises."""
     if not isinstance(value, str):
         return not_text(field, "USCC_FORMAT", value)
+    if is_clean(value, policy):
+        return ()
     found: list[Violation] = []
     code = value
     if not _SHAPE.fullmatch(value):
@@ -97,11 +134,10 @@ def check(
             return (Violation("USCC_MISSING", field, "no credit code"),)
         if code != value:
             found.append(
-                Violation(
+                not_normalised(
                     "USCC_NOT_NORMALISED",
                     field,
-                    "stored with spaces, hyphens, lower-case or full-width characters",
-                    Severity.WARNING,
+                    "spaces, hyphens, lower-case or full-width characters",
                 )
             )
         if len(code) != 18:
@@ -116,7 +152,7 @@ def check(
                 )
             )
             return tuple(found)
-    if code[17] != calc_check_digit(code):
+    if code[17] != _check_char(code):
         found.append(Violation("USCC_CHECKSUM", field, "check character does not match"))
     if code[0] not in policy.authorities:
         found.append(
@@ -137,11 +173,7 @@ def validate(value: str, policy: UsccPolicy = DEFAULT_POLICY) -> str:
 
 
 def is_valid(value: str, policy: UsccPolicy = DEFAULT_POLICY) -> bool:
-    try:
-        validate(value, policy)
-    except ValidationError:
-        return False
-    return True
+    return holds(validate, value, policy)
 
 
 def format(value: str) -> str:

@@ -3,10 +3,10 @@
 A VIN has 17 characters from the digits and the capital letters without I, O and Q
 (easily read as 1 and 0). Position 9 is a check digit computed over the other sixteen:
 mandatory in China since GB 16735-2004 and in North America under 49 CFR 565, but only
-advisory under ISO 3779, so a European VIN without one (``WVWZZZ…``) is not wrong. Which
-world regions must carry it is :class:`VinPolicy` data, keyed by the WMI's leading
-characters: by default an error for ``L`` (China) and ``1``–``5`` (North America), a
-warning elsewhere.
+advisory under ISO 3779, so a European VIN without one (``WVWZZZ…``) is not wrong; the
+same holds for the model-year code in position 10. Which world regions must carry them
+is :class:`VinPolicy` data, keyed by the WMI's leading characters: by default an error
+for ``L`` (China) and ``1``–``5`` (North America), a warning elsewhere.
 
 Seed 000 adds a legacy rule of the SVW-2 system: a VIN starting ``DC`` shorter than 16
 characters, or ``LDC`` (Dongfeng Peugeot-Citroën's WMI) shorter than 17, is a typing
@@ -38,43 +38,61 @@ from types import MappingProxyType
 
 import attrs
 
-from crm_core.domain.rules._support import canonical, not_text, raise_first_error, require_text
+from crm_core.domain.rules._support import (
+    canonical,
+    holds,
+    not_normalised,
+    not_text,
+    raise_first_error,
+    require_text,
+)
 from crm_core.domain.rules.violation import Severity, Violation
 from crm_core.errors import InvalidChecksum, InvalidFormat, InvalidLength, ValidationError
 
 __all__ = [
     "DEFAULT_POLICY",
+    "MODEL_YEAR_CODES",
     "LegacyVinPrefix",
     "VinPolicy",
     "calc_check_digit",
     "check",
     "compact",
     "format",
+    "is_clean",
     "is_valid",
     "validate",
 ]
 
 ALPHABET = "0123456789ABCDEFGHJKLMNPRSTUVWXYZ"
-_TRANSLITERATION = {
-    **{d: int(d) for d in "0123456789"},
-    **dict(zip("ABCDEFGH", range(1, 9), strict=True)),
-    **dict(zip("JKLMN", range(1, 6), strict=True)),
-    "P": 7,
-    "R": 9,
-    **dict(zip("STUVWXYZ", range(2, 10), strict=True)),
-}
+_TRANSLITERATION = MappingProxyType(
+    {
+        **{d: int(d) for d in "0123456789"},
+        **dict(zip("ABCDEFGH", range(1, 9), strict=True)),
+        **dict(zip("JKLMN", range(1, 6), strict=True)),
+        "P": 7,
+        "R": 9,
+        **dict(zip("STUVWXYZ", range(2, 10), strict=True)),
+    }
+)
+MODEL_YEAR_CODES = frozenset("ABCDEFGHJKLMNPRSTVWXY123456789")
+"""Position 10: the 30-year cycle of ISO 3779 / GB 16735 (no I, O, Q, U, Z, 0)."""
 _WEIGHTS = (8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2)
+# byte → transliterated value, so the weighted sum runs in C (bytes.translate + map)
+_VALUES = bytes(_TRANSLITERATION.get(chr(code), 0) for code in range(256))
 _CLEAN_VIN = re.compile(r"[0-9A-HJ-NPR-Z]{17}")
+_ANY_CHECK = re.compile(r"[0-9A-HJ-NPR-Z]{8}.[0-9A-HJ-NPR-Z]{8}")
 _SEPARATORS = re.compile(r"[\s\-]+")
 
-_ERRORS: Mapping[str, type[ValidationError]] = {
-    "VIN_MISSING": InvalidLength,
-    "VIN_LENGTH": InvalidLength,
-    "VIN_LEGACY_LENGTH": InvalidLength,
-    "VIN_FORBIDDEN_LETTER": InvalidFormat,
-    "VIN_FORMAT": InvalidFormat,
-    "VIN_CHECK_DIGIT": InvalidChecksum,
-}
+_ERRORS: Mapping[str, type[ValidationError]] = MappingProxyType(
+    {
+        "VIN_MISSING": InvalidLength,
+        "VIN_LENGTH": InvalidLength,
+        "VIN_LEGACY_LENGTH": InvalidLength,
+        "VIN_FORBIDDEN_LETTER": InvalidFormat,
+        "VIN_FORMAT": InvalidFormat,
+        "VIN_CHECK_DIGIT": InvalidChecksum,
+    }
+)
 
 
 @attrs.frozen(slots=True)
@@ -92,19 +110,20 @@ def _severity_map(value: Mapping[str, Severity]) -> Mapping[str, Severity]:
 
 @attrs.frozen(slots=True)
 class VinPolicy:
-    """Where the check digit is mandatory and which legacy prefixes apply.
+    """Where the check digit and the model-year code are mandatory, and which legacy
+    prefixes apply.
 
-    ``check_digit`` maps leading WMI characters to the severity of a wrong check digit
-    (the longest matching prefix wins, so ``{"W": ERROR, "WVW": WARNING}`` works);
-    VINs that match no prefix get ``check_digit_default``.
+    ``regions`` maps leading WMI characters to the severity of a wrong check digit or
+    model-year code (the longest matching prefix wins, so ``{"W": ERROR, "WVW":
+    WARNING}`` works); VINs that match no prefix get ``default_severity``.
     """
 
-    check_digit: Mapping[str, Severity] = attrs.field(
+    regions: Mapping[str, Severity] = attrs.field(
         factory=lambda: {p: Severity.ERROR for p in "L12345"},
         converter=_severity_map,
         hash=False,
     )
-    check_digit_default: Severity = Severity.WARNING
+    default_severity: Severity = Severity.WARNING
     legacy_prefixes: tuple[LegacyVinPrefix, ...] = (
         LegacyVinPrefix("LDC", 17),
         LegacyVinPrefix("DC", 16),
@@ -113,14 +132,15 @@ class VinPolicy:
 
     @_longest_prefix.default
     def _compute_longest_prefix(self) -> int:
-        return max(map(len, self.check_digit), default=0)
+        return max(map(len, self.regions), default=0)
 
-    def check_digit_severity(self, vin: str) -> Severity:
+    def severity_for(self, vin: str) -> Severity:
+        """How wrong a missing check digit or model-year code is for this VIN's region."""
         for length in range(min(self._longest_prefix, len(vin)), 0, -1):
-            severity = self.check_digit.get(vin[:length])
+            severity = self.regions.get(vin[:length])
             if severity is not None:
                 return severity
-        return self.check_digit_default
+        return self.default_severity
 
 
 DEFAULT_POLICY = VinPolicy()
@@ -134,9 +154,30 @@ def compact(value: str) -> str:
 def calc_check_digit(vin: str) -> str:
     """The check digit (``0``–``9`` or ``X``) for a 17-character VIN; position 9 is
     ignored, so any placeholder may stand there."""
-    total = sum(map(mul, map(_TRANSLITERATION.__getitem__, vin[:8] + "0" + vin[9:]), _WEIGHTS))
-    remainder = total % 11
+    if not isinstance(vin, str) or len(vin) != 17 or not _ANY_CHECK.fullmatch(vin):
+        raise InvalidFormat("17 characters of the VIN alphabet are needed", field="vin")
+    return _check_digit(vin)
+
+
+def _check_digit(vin: str) -> str:
+    # position 9 has weight 0, so whatever stands there does not count
+    remainder = sum(map(mul, vin.encode("ascii").translate(_VALUES), _WEIGHTS)) % 11
     return "X" if remainder == 10 else str(remainder)
+
+
+def is_clean(value: object) -> bool:
+    """True for a stored VIN that :func:`check` passes without a word: 17 valid
+    characters, a model-year code and a matching check digit.
+
+    >>> is_clean("LSVAU218XN2183294"), is_clean("WVWZZZ1JZXW000001")
+    (True, False)
+    """
+    return (
+        type(value) is str
+        and _CLEAN_VIN.fullmatch(value) is not None
+        and value[9] in MODEL_YEAR_CODES
+        and value[8] == _check_digit(value)
+    )
 
 
 def check(
@@ -145,19 +186,18 @@ def check(
     """Every defect of a VIN as entered, warnings included; never raises."""
     if not isinstance(value, str):
         return not_text(field, "VIN_FORMAT", value)
-    if _CLEAN_VIN.fullmatch(value) and value[8] == calc_check_digit(value):
-        return ()
+    if _CLEAN_VIN.fullmatch(value):
+        if value[9] in MODEL_YEAR_CODES and value[8] == _check_digit(value):
+            return ()
+        return _check_positions(value, field, policy, [])
     found: list[Violation] = []
     vin = canonical(value, _SEPARATORS)
     if not vin:
         return (Violation("VIN_MISSING", field, "no VIN"),)
     if vin != value:
         found.append(
-            Violation(
-                "VIN_NOT_NORMALISED",
-                field,
-                "stored with spaces, hyphens, lower-case or full-width characters",
-                Severity.WARNING,
+            not_normalised(
+                "VIN_NOT_NORMALISED", field, "spaces, hyphens, lower-case or full-width characters"
             )
         )
     if len(vin) > 17:
@@ -206,13 +246,30 @@ def check(
     if len(vin) != 17:
         found.append(Violation("VIN_LENGTH", field, f"{len(vin)} characters; a VIN has 17"))
         return tuple(found)
-    if vin[8] != calc_check_digit(vin):
+    return _check_positions(vin, field, policy, found)
+
+
+def _check_positions(
+    vin: str, field: str, policy: VinPolicy, found: list[Violation]
+) -> tuple[Violation, ...]:
+    """The check digit (position 9) and the model-year code (position 10) of a VIN of
+    17 valid characters."""
+    if vin[8] != _check_digit(vin):
         found.append(
             Violation(
                 "VIN_CHECK_DIGIT",
                 field,
                 "check digit (position 9) is wrong",
-                policy.check_digit_severity(vin),
+                policy.severity_for(vin),
+            )
+        )
+    if vin[9] not in MODEL_YEAR_CODES:
+        found.append(
+            Violation(
+                "VIN_MODEL_YEAR",
+                field,
+                "position 10 is not a model-year code (never I, O, Q, U, Z or 0)",
+                policy.severity_for(vin),
             )
         )
     return tuple(found)
@@ -233,11 +290,7 @@ def validate(value: str, policy: VinPolicy = DEFAULT_POLICY) -> str:
 
 
 def is_valid(value: str, policy: VinPolicy = DEFAULT_POLICY) -> bool:
-    try:
-        validate(value, policy)
-    except ValidationError:
-        return False
-    return True
+    return holds(validate, value, policy)
 
 
 def format(value: str) -> str:
