@@ -824,24 +824,28 @@ class _Anchors(AnchorQuery):
         self, dealer_id: DealerId, vehicle_ids: set[VehicleId]
     ) -> dict[VehicleId, list[CustomerId]]:
         o = schema.ownerships
-        holders: dict[VehicleId, list[CustomerId]] = {}
-        for chunk in _chunks(sorted(vehicle_ids)):
-            stmt = sa.select(o.c.vehicle_id, o.c.customer_id).where(
-                o.c.dealer_id == dealer_id, o.c.vehicle_id.in_(chunk), o.c.until.is_(None)
-            )
-            for vehicle_id, customer_id in self._execute(stmt):
-                holders.setdefault(vehicle_id, []).append(customer_id)
-        return holders
+        return self._current_ownerships(dealer_id, o.c.vehicle_id, o.c.customer_id, vehicle_ids)
 
     def _holdings(
         self, dealer_id: DealerId, customer_ids: set[CustomerId]
     ) -> dict[CustomerId, list[VehicleId]]:
         o = schema.ownerships
-        holdings: dict[CustomerId, list[VehicleId]] = {}
-        for chunk in _chunks(sorted(customer_ids)):
-            stmt = sa.select(o.c.customer_id, o.c.vehicle_id).where(
-                o.c.dealer_id == dealer_id, o.c.customer_id.in_(chunk), o.c.until.is_(None)
+        return self._current_ownerships(dealer_id, o.c.customer_id, o.c.vehicle_id, customer_ids)
+
+    def _current_ownerships(
+        self,
+        dealer_id: DealerId,
+        by: sa.Column[Any],
+        other: sa.Column[Any],
+        keys: set[Any],
+    ) -> dict[Any, list[Any]]:
+        """``key → [other side]`` over current ownerships (no ``until``)."""
+        o = schema.ownerships
+        found: dict[Any, list[Any]] = {}
+        for chunk in _chunks(sorted(keys)):
+            stmt = sa.select(by, other).where(
+                o.c.dealer_id == dealer_id, by.in_(chunk), o.c.until.is_(None)
             )
-            for customer_id, vehicle_id in self._execute(stmt):
-                holdings.setdefault(customer_id, []).append(vehicle_id)
-        return holdings
+            for key, value in self._execute(stmt):
+                found.setdefault(key, []).append(value)
+        return found
