@@ -28,7 +28,7 @@ import random
 import statistics
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -314,7 +314,7 @@ def full_scan(
     return sum(1 for d, _ in found if d == dealer)
 
 
-def _date_reader(rows: list[Any]) -> Any:
+def _date_reader(rows: Sequence[Any]) -> Any:
     sample = next((r[1] for r in rows if r[1] is not None), None)
     return date.fromisoformat if isinstance(sample, str) else (lambda d: d)
 
