@@ -118,8 +118,8 @@ class RowCodec(Generic[R]):
 
         return to_json, from_json
 
-    def to_row(self, record: R) -> dict[str, Any]:
-        return dict(zip(self.columns, self.to_values(record), strict=True))
+    def to_row(self, record: R, *, stamp: tuple[int, datetime] | None = None) -> dict[str, Any]:
+        return dict(zip(self.columns, self.to_values(record, stamp=stamp), strict=True))
 
     def to_values(
         self, record: R, *, stamp: tuple[int, datetime] | None = None, sqlite: bool = False

@@ -522,14 +522,24 @@ class _Tasks(_Repo[FollowUpTask, TaskId], TaskRepository):
         updated: list[TaskId] = []
         unchanged: list[TaskId] = []
         now = self._uow.now()
+        with self._uow.savepoint():  # all or nothing, like every call
+            self._upsert(plan, now, inserted, updated, unchanged)
+        return TaskUpsertResult(tuple(inserted), tuple(updated), tuple(unchanged))
+
+    def _upsert(
+        self,
+        plan: list[FollowUpTask],
+        now: datetime,
+        inserted: list[TaskId],
+        updated: list[TaskId],
+        unchanged: list[TaskId],
+    ) -> None:
         for dealer_id, group in groupby(plan, key=lambda t: t.dealer_id):
             for chunk in _chunks(group):
                 stored = self.get_many(dealer_id, (t.id for t in chunk))
                 new = [t for t in chunk if t.id not in stored]
                 if new:
-                    rows = [
-                        self._codec.to_row(attrs.evolve(t, version=1, updated_at=now)) for t in new
-                    ]
+                    rows = [self._codec.to_row(t, stamp=(1, now)) for t in new]
                     with translated("store planned tasks"):
                         done = self._uow.insert_ignoring_duplicates(self._t, rows)
                     for t in new:
@@ -550,7 +560,6 @@ class _Tasks(_Repo[FollowUpTask, TaskId], TaskRepository):
                             updated.append(t.id)
                     else:
                         unchanged.append(t.id)
-        return TaskUpsertResult(tuple(inserted), tuple(updated), tuple(unchanged))
 
     def of_customer(self, dealer_id: DealerId, customer_id: CustomerId) -> list[FollowUpTask]:
         t = self._t
@@ -576,12 +585,9 @@ class _Outbox(_Repo[OutboxMessage, MessageId], OutboxTransitions):
             {(m.dealer_id, m.id): m for m in reversed(given)}.values(),
             key=lambda m: (m.dealer_id, m.id),
         )
-        with translated("queue messages"):
+        with translated("queue messages"), self._uow.savepoint():
             for chunk in _chunks(fresh):
-                rows = [
-                    self._codec.to_row(attrs.evolve(new_message(m), version=1, updated_at=now))
-                    for m in chunk
-                ]
+                rows = [self._codec.to_row(new_message(m), stamp=(1, now)) for m in chunk]
                 done |= self._uow.insert_ignoring_duplicates(self._t, rows)
         queued: list[MessageId] = []
         for m in given:
