@@ -62,23 +62,37 @@ class RowCodec(Generic[R]):
         self.cls = cls
         self.table = table
         self._fields: list[tuple[str, str, Callable[[Any], Any], Callable[[Any], Any]]] = []
-        kinds: dict[str, tuple[Callable[[Any], Any], type | None]] = {}
+        kinds: dict[str, Any] = {}
         for field in attrs.fields(cls):  # type: ignore[arg-type]
             column = renamed.get(field.name, field.name)
             encode, decode = self._converters(field.name, hints[field.name])
             self._fields.append((field.name, column, encode, decode))
-            getter = operator.attrgetter(field.name)
-            read = getter if encode is _identity else _compose(encode, getter)
-            kinds[column] = (read, _unwrap(hints[field.name]))
-        for column, derive in (derived or {}).items():
-            kinds[column] = (derive, _derived_type(table.c[column]))
+            kinds[column] = _unwrap(hints[field.name])
         self._derived = dict(derived or {})
+        for column in self._derived:
+            kinds[column] = _derived_type(table.c[column])
         self.columns: tuple[str, ...] = tuple(c.name for c in table.columns if c.name in kinds)
         missing = {c.name for c in table.columns} - set(self.columns)
         if missing:
             raise TypeError(f"{table.name}: no field for column(s) {sorted(missing)}")
-        self._readers = [kinds[c][0] for c in self.columns]
-        types_ = [kinds[c][1] for c in self.columns]
+        field_of = {column: name for name, column, _, _ in self._fields}
+        encoders = {column: encode for _, column, encode, _ in self._fields}
+        # one C-level attrgetter reads every field column at once; the few columns that
+        # need converting or deriving are patched in afterwards
+        self._field_positions = [i for i, c in enumerate(self.columns) if c in field_of]
+        self._read_fields = operator.attrgetter(
+            *(field_of[self.columns[i]] for i in self._field_positions)
+        )
+        self._patches = [
+            (i, encoders[c])
+            for i, c in enumerate(self.columns)
+            if c in field_of and encoders[c] is not _identity
+        ]
+        self._derivations = [
+            (i, self._derived[c]) for i, c in enumerate(self.columns) if c in self._derived
+        ]
+        self._width = len(self.columns)
+        types_ = [kinds[c] for c in self.columns]
         self._text_columns = [
             (i, c) for i, (c, t) in enumerate(zip(self.columns, types_, strict=True)) if t is str
         ]
@@ -109,6 +123,8 @@ class RowCodec(Generic[R]):
         def to_json(value: Any) -> str | None:
             if value is None:
                 return None
+            if not value and isinstance(value, tuple | frozenset):
+                return "[]"  # the common case (no opted-out channels), without cattrs
             data = _CONVERTER.unstructure(value, unstructure_as=hint)
             refuse_nul(name, data)
             return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
@@ -127,7 +143,17 @@ class RowCodec(Generic[R]):
         """The row as a tuple in :attr:`columns` order. ``stamp`` replaces the record's
         ``(version, updated_at)``; ``sqlite`` stores dates and datetimes as SQLAlchemy's
         SQLite types do (the raw ``executemany`` path bypasses them)."""
-        values = [read(record) for read in self._readers]
+        fields = self._read_fields(record)
+        if len(self._field_positions) == self._width:
+            values = list(fields)
+        else:
+            values = [None] * self._width
+            for i, value in zip(self._field_positions, fields, strict=True):
+                values[i] = value
+            for i, derive in self._derivations:
+                values[i] = derive(record)
+        for i, encode in self._patches:
+            values[i] = encode(values[i])
         for i, column in self._text_columns:
             text = values[i]
             if text is not None and "\x00" in text:
@@ -146,10 +172,6 @@ class RowCodec(Generic[R]):
 
 def _identity(value: Any) -> Any:
     return value
-
-
-def _compose(outer: Callable[[Any], Any], inner: Callable[[Any], Any]) -> Callable[[Any], Any]:
-    return lambda record: outer(inner(record))
 
 
 def _derived_type(column: sa.Column[Any]) -> type | None:
