@@ -504,7 +504,7 @@ class _Outbox(_Repo[OutboxMessage, MessageId], OutboxTransitions):
                     due.append((when, message.dealer_id, message.id, message))
         due.sort(key=lambda item: item[:3])
         claimed = []
-        for *_, message in due[: max(limit, 0)]:
+        for *_, message in sorted(due[: max(limit, 0)], key=lambda item: item[1:3]):
             claimed.append(
                 self.update(
                     attrs.evolve(

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import enum
 import json
+import operator
 import types
 import typing
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any, Generic, TypeVar
@@ -20,6 +21,7 @@ import attrs
 import sqlalchemy as sa
 
 from crm_core.adapters._common import refuse_nul
+from crm_core.adapters.sql.schema import UtcDateTime
 from crm_core.domain.serialization import make_converter
 
 R = TypeVar("R")
@@ -40,7 +42,12 @@ def _unwrap(hint: Any) -> Any:
 
 
 class RowCodec(Generic[R]):
-    """Encodes one record class to the columns of one table."""
+    """Encodes one record class to the columns of one table.
+
+    :meth:`to_row` feeds SQLAlchemy statements (which adapt dates and datetimes per
+    dialect); :meth:`to_values` feeds the drivers' bulk paths directly, so it does that
+    adaptation itself, from a per-column plan computed once.
+    """
 
     def __init__(
         self,
@@ -55,31 +62,50 @@ class RowCodec(Generic[R]):
         self.cls = cls
         self.table = table
         self._fields: list[tuple[str, str, Callable[[Any], Any], Callable[[Any], Any]]] = []
+        kinds: dict[str, Any] = {}
         for field in attrs.fields(cls):  # type: ignore[arg-type]
             column = renamed.get(field.name, field.name)
             encode, decode = self._converters(field.name, hints[field.name])
             self._fields.append((field.name, column, encode, decode))
+            kinds[column] = _unwrap(hints[field.name])
         self._derived = dict(derived or {})
-        self.columns: tuple[str, ...] = tuple(
-            c.name
-            for c in table.columns
-            if c.name in self._derived or any(c.name == f[1] for f in self._fields)
-        )
+        for column in self._derived:
+            kinds[column] = _derived_type(table.c[column])
+        self.columns: tuple[str, ...] = tuple(c.name for c in table.columns if c.name in kinds)
         missing = {c.name for c in table.columns} - set(self.columns)
         if missing:
             raise TypeError(f"{table.name}: no field for column(s) {sorted(missing)}")
+        field_of = {column: name for name, column, _, _ in self._fields}
+        encoders = {column: encode for _, column, encode, _ in self._fields}
+        # one C-level attrgetter reads every field column at once; the few columns that
+        # need converting or deriving are patched in afterwards
+        self._field_positions = [i for i, c in enumerate(self.columns) if c in field_of]
+        self._read_fields = operator.attrgetter(
+            *(field_of[self.columns[i]] for i in self._field_positions)
+        )
+        self._patches = [
+            (i, encoders[c])
+            for i, c in enumerate(self.columns)
+            if c in field_of and encoders[c] is not _identity
+        ]
+        self._derivations = [
+            (i, self._derived[c]) for i, c in enumerate(self.columns) if c in self._derived
+        ]
+        self._width = len(self.columns)
+        types_ = [kinds[c] for c in self.columns]
+        self._text_columns = [
+            (i, c) for i, (c, t) in enumerate(zip(self.columns, types_, strict=True)) if t is str
+        ]
+        self._sqlite_adapters = [
+            (i, _sqlite_adapter(t)) for i, t in enumerate(types_) if t in (date, datetime)
+        ]
+        self._stamp_at = (self.columns.index("version"), self.columns.index("updated_at"))
 
     @staticmethod
     def _converters(name: str, hint: Any) -> tuple[Callable[[Any], Any], Callable[[Any], Any]]:
         base = _unwrap(hint)
-
-        def plain_str(value: Any) -> Any:
-            if value is not None and "\x00" in value:
-                refuse_nul(name, value)
-            return value
-
-        if base is str:
-            return plain_str, _identity
+        if base in _IDENTITY_TYPES and base is not bool:
+            return _identity, _identity
         if isinstance(base, type) and issubclass(base, enum.Enum):
             enum_cls = base
             return (
@@ -93,12 +119,12 @@ class RowCodec(Generic[R]):
             )
         if base is bool:
             return _identity, lambda v: None if v is None else bool(v)
-        if base in _IDENTITY_TYPES:
-            return _identity, _identity
 
         def to_json(value: Any) -> str | None:
             if value is None:
                 return None
+            if not value and isinstance(value, tuple | frozenset):
+                return "[]"  # the common case (no opted-out channels), without cattrs
             data = _CONVERTER.unstructure(value, unstructure_as=hint)
             refuse_nul(name, data)
             return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
@@ -108,16 +134,37 @@ class RowCodec(Generic[R]):
 
         return to_json, from_json
 
-    def to_row(self, record: R) -> dict[str, Any]:
-        row = {column: encode(getattr(record, name)) for name, column, encode, _ in self._fields}
-        for column, derive in self._derived.items():
-            row[column] = derive(record)
-        return row
+    def to_row(self, record: R, *, stamp: tuple[int, datetime] | None = None) -> dict[str, Any]:
+        return dict(zip(self.columns, self.to_values(record, stamp=stamp), strict=True))
 
-    def to_values(self, record: R) -> tuple[Any, ...]:
-        """The row as a tuple in :attr:`columns` order (for the bulk paths)."""
-        row = self.to_row(record)
-        return tuple(row[c] for c in self.columns)
+    def to_values(
+        self, record: R, *, stamp: tuple[int, datetime] | None = None, sqlite: bool = False
+    ) -> tuple[Any, ...]:
+        """The row as a tuple in :attr:`columns` order. ``stamp`` replaces the record's
+        ``(version, updated_at)``; ``sqlite`` stores dates and datetimes as SQLAlchemy's
+        SQLite types do (the raw ``executemany`` path bypasses them)."""
+        fields = self._read_fields(record)
+        if len(self._field_positions) == self._width:
+            values = list(fields)
+        else:
+            values = [None] * self._width
+            for i, value in zip(self._field_positions, fields, strict=True):
+                values[i] = value
+            for i, derive in self._derivations:
+                values[i] = derive(record)
+        for i, encode in self._patches:
+            values[i] = encode(values[i])
+        for i, column in self._text_columns:
+            text = values[i]
+            if text is not None and "\x00" in text:
+                refuse_nul(column, text)
+        if stamp is not None:
+            values[self._stamp_at[0]], values[self._stamp_at[1]] = stamp
+        if sqlite:
+            for i, adapt in self._sqlite_adapters:
+                if values[i] is not None:
+                    values[i] = adapt(values[i])
+        return tuple(values)
 
     def from_row(self, row: Mapping[Any, Any]) -> R:
         return self.cls(**{name: decode(row[column]) for name, column, _, decode in self._fields})
@@ -127,15 +174,15 @@ def _identity(value: Any) -> Any:
     return value
 
 
-def sqlite_value(value: Any) -> Any:
-    """What SQLAlchemy's SQLite types store, for the raw ``executemany`` bulk path:
-    dates as ISO text, datetimes as UTC text with microseconds (sortable)."""
-    if isinstance(value, datetime):
-        return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
-    if isinstance(value, date):
-        return value.isoformat()
-    return value
+def _derived_type(column: sa.Column[Any]) -> type | None:
+    if isinstance(column.type, sa.Date):
+        return date
+    if isinstance(column.type, UtcDateTime):
+        return datetime
+    return None
 
 
-def sqlite_values(values: Sequence[Any]) -> tuple[Any, ...]:
-    return tuple(sqlite_value(v) for v in values)
+def _sqlite_adapter(kind: type | None) -> Callable[[Any], Any]:
+    if kind is datetime:
+        return lambda v: v.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+    return lambda v: v.isoformat()

@@ -50,7 +50,7 @@ from crm_core.adapters._common import (
     utc_now,
 )
 from crm_core.adapters.sql import schema
-from crm_core.adapters.sql._codec import RowCodec, sqlite_values
+from crm_core.adapters.sql._codec import RowCodec
 from crm_core.adapters.sql._errors import translated
 from crm_core.adapters.sql.engine import create_engine
 from crm_core.domain.anchor import AnchorKind
@@ -274,7 +274,8 @@ class SqlUnitOfWork(UnitOfWork):
     def bulk_insert(
         self, table: sa.Table, columns: Sequence[str], rows: list[tuple[Any, ...]]
     ) -> None:
-        """The driver's own bulk path: COPY on PostgreSQL, ``executemany`` on SQLite."""
+        """The driver's own bulk path: COPY on PostgreSQL, ``executemany`` on SQLite
+        (``rows`` already in the driver's terms: see :meth:`RowCodec.to_values`)."""
         driver = self.conn.connection.driver_connection
         assert driver is not None
         if self.dialect == "postgresql":
@@ -288,10 +289,7 @@ class SqlUnitOfWork(UnitOfWork):
             marks = ", ".join("?" for _ in columns)
             cursor = driver.cursor()
             try:
-                cursor.executemany(
-                    f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})',
-                    [sqlite_values(r) for r in rows],
-                )
+                cursor.executemany(f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})', rows)
             finally:
                 cursor.close()
 
@@ -342,18 +340,14 @@ class _Repo(Repository[R, K]):
         return stored
 
     def add_many(self, records: Iterable[R]) -> int:
-        now = self._uow.now()
-        columns = self._codec.columns
+        stamp = (1, self._uow.now())
+        sqlite = self._uow.dialect == "sqlite"
+        to_values = self._codec.to_values
         count = 0
         with translated(f"add {self.noun}s"), self._uow.savepoint():
             for chunk in _chunks(records, 10_000):
-                rows = [
-                    self._codec.to_values(
-                        attrs.evolve(r, version=1, updated_at=now)  # type: ignore[misc]
-                    )
-                    for r in chunk
-                ]
-                self._uow.bulk_insert(self._t, columns, rows)
+                rows = [to_values(r, stamp=stamp, sqlite=sqlite) for r in chunk]
+                self._uow.bulk_insert(self._t, self._codec.columns, rows)
                 count += len(rows)
         return count
 
@@ -528,14 +522,24 @@ class _Tasks(_Repo[FollowUpTask, TaskId], TaskRepository):
         updated: list[TaskId] = []
         unchanged: list[TaskId] = []
         now = self._uow.now()
+        with self._uow.savepoint():  # all or nothing, like every call
+            self._upsert(plan, now, inserted, updated, unchanged)
+        return TaskUpsertResult(tuple(inserted), tuple(updated), tuple(unchanged))
+
+    def _upsert(
+        self,
+        plan: list[FollowUpTask],
+        now: datetime,
+        inserted: list[TaskId],
+        updated: list[TaskId],
+        unchanged: list[TaskId],
+    ) -> None:
         for dealer_id, group in groupby(plan, key=lambda t: t.dealer_id):
             for chunk in _chunks(group):
                 stored = self.get_many(dealer_id, (t.id for t in chunk))
                 new = [t for t in chunk if t.id not in stored]
                 if new:
-                    rows = [
-                        self._codec.to_row(attrs.evolve(t, version=1, updated_at=now)) for t in new
-                    ]
+                    rows = [self._codec.to_row(t, stamp=(1, now)) for t in new]
                     with translated("store planned tasks"):
                         done = self._uow.insert_ignoring_duplicates(self._t, rows)
                     for t in new:
@@ -556,7 +560,6 @@ class _Tasks(_Repo[FollowUpTask, TaskId], TaskRepository):
                             updated.append(t.id)
                     else:
                         unchanged.append(t.id)
-        return TaskUpsertResult(tuple(inserted), tuple(updated), tuple(unchanged))
 
     def of_customer(self, dealer_id: DealerId, customer_id: CustomerId) -> list[FollowUpTask]:
         t = self._t
@@ -582,12 +585,9 @@ class _Outbox(_Repo[OutboxMessage, MessageId], OutboxTransitions):
             {(m.dealer_id, m.id): m for m in reversed(given)}.values(),
             key=lambda m: (m.dealer_id, m.id),
         )
-        with translated("queue messages"):
+        with translated("queue messages"), self._uow.savepoint():
             for chunk in _chunks(fresh):
-                rows = [
-                    self._codec.to_row(attrs.evolve(new_message(m), version=1, updated_at=now))
-                    for m in chunk
-                ]
+                rows = [self._codec.to_row(new_message(m), stamp=(1, now)) for m in chunk]
                 done |= self._uow.insert_ignoring_duplicates(self._t, rows)
         queued: list[MessageId] = []
         for m in given:
@@ -714,8 +714,9 @@ class _Audit(AuditLog):
 
 
 class _Anchors(AnchorQuery):
-    """Each window is one index range scan (``dealer_id`` plus the anchor's column);
-    only the subjects found are then loaded, by primary key."""
+    """One query per anchor kind, its windows OR-ed: index range scans on ``dealer_id``
+    plus the anchor's column (both databases combine the ranges of one index); only the
+    subjects found are then loaded, by primary key."""
 
     def __init__(self, uow: SqlUnitOfWork) -> None:
         self._uow = uow
@@ -735,15 +736,16 @@ class _Anchors(AnchorQuery):
         hits: list[AnchorHit] = []
         vehicle_hits: list[tuple[AnchorKind, Any, VehicleId, CustomerId | None, str | None]] = []
         for kind, ranges in checked.items():
-            for window in ranges:
-                if kind in VEHICLE_DATE_ANCHORS:
-                    vehicle_hits.extend(self._vehicle_dates(dealer_id, kind, window))
-                elif kind is AnchorKind.BIRTHDAY:
-                    hits.extend(self._birthdays(dealer_id, window))
-                elif kind is AnchorKind.REPAIR_HANDED_BACK:
-                    hits.extend(self._handed_back(dealer_id, window, tz))
-                elif kind is AnchorKind.LAST_VISIT:
-                    vehicle_hits.extend(self._last_visits(dealer_id, window, tz))
+            if not ranges:
+                continue
+            if kind in VEHICLE_DATE_ANCHORS:
+                vehicle_hits.extend(self._vehicle_dates(dealer_id, kind, ranges))
+            elif kind is AnchorKind.BIRTHDAY:
+                hits.extend(self._birthdays(dealer_id, ranges))
+            elif kind is AnchorKind.REPAIR_HANDED_BACK:
+                hits.extend(self._handed_back(dealer_id, ranges, tz))
+            elif kind is AnchorKind.LAST_VISIT:
+                vehicle_hits.extend(self._last_visits(dealer_id, ranges, tz))
         holders = self._current_holders(dealer_id, {v for _, _, v, _, _ in vehicle_hits})
         for kind, on, vehicle_id, fallback, interaction_id in vehicle_hits:
             owners = holders.get(vehicle_id) or ([fallback] if fallback is not None else [])
@@ -760,35 +762,41 @@ class _Anchors(AnchorQuery):
         return assemble_subjects(hits, customers, vehicles, holdings)
 
     def _vehicle_dates(
-        self, dealer_id: str, kind: AnchorKind, window: DateRange
+        self, dealer_id: str, kind: AnchorKind, windows: list[DateRange]
     ) -> Iterator[tuple[AnchorKind, Any, VehicleId, None, None]]:
         v = schema.vehicles
         column = v.c[VEHICLE_DATE_ANCHORS[kind]]
         stmt = sa.select(v.c.id, column).where(
-            v.c.dealer_id == dealer_id, column >= window.first, column <= window.last
+            v.c.dealer_id == dealer_id, sa.or_(*(column.between(w.first, w.last) for w in windows))
         )
         for vehicle_id, day in self._execute(stmt):
             yield kind, day, vehicle_id, None, None
 
-    def _birthdays(self, dealer_id: DealerId, window: DateRange) -> Iterator[AnchorHit]:
+    def _birthdays(self, dealer_id: DealerId, windows: list[DateRange]) -> Iterator[AnchorHit]:
         c = schema.customers
-        for low, high in birthday_md_ranges(window):
-            stmt = sa.select(c.c.id, c.c.birthday).where(
-                c.c.dealer_id == dealer_id, c.c.birthday_md >= low, c.c.birthday_md <= high
-            )
-            for customer_id, birthday in self._execute(stmt):
+        md = c.c.birthday_md
+        ranges = {r for w in windows for r in birthday_md_ranges(w)}
+        stmt = sa.select(c.c.id, c.c.birthday).where(
+            c.c.dealer_id == dealer_id, sa.or_(*(md.between(lo, hi) for lo, hi in sorted(ranges)))
+        )
+        for customer_id, birthday in self._execute(stmt):
+            for window in windows:
                 for day in birthday_occurrences(birthday, window):
                     yield AnchorHit(AnchorKind.BIRTHDAY, day, customer_id)
 
+    def _local_ranges(
+        self, column: sa.ColumnElement[Any], windows: list[DateRange], tz: tzinfo
+    ) -> sa.ColumnElement[bool]:
+        bounds = [local_day_bounds(w, tz) for w in windows]
+        return sa.or_(*(sa.and_(column >= start, column < end) for start, end in bounds))
+
     def _handed_back(
-        self, dealer_id: DealerId, window: DateRange, tz: tzinfo
+        self, dealer_id: DealerId, windows: list[DateRange], tz: tzinfo
     ) -> Iterator[AnchorHit]:
         i = schema.interactions
-        start, end = local_day_bounds(window, tz)
         stmt = sa.select(i.c.id, i.c.customer_id, i.c.vehicle_id, i.c.handed_back_at).where(
             i.c.dealer_id == dealer_id,
-            i.c.handed_back_at >= start,
-            i.c.handed_back_at < end,
+            self._local_ranges(i.c.handed_back_at, windows, tz),
             i.c.kind == InteractionKind.REPAIR_ORDER.value,
             i.c.customer_id.is_not(None),
         )
@@ -798,17 +806,15 @@ class _Anchors(AnchorQuery):
             )
 
     def _last_visits(
-        self, dealer_id: DealerId, window: DateRange, tz: tzinfo
+        self, dealer_id: DealerId, windows: list[DateRange], tz: tzinfo
     ) -> Iterator[tuple[AnchorKind, Any, VehicleId, CustomerId | None, str]]:
         i = schema.interactions
         later = i.alias("later")
-        start, end = local_day_bounds(window, tz)
         repair = InteractionKind.REPAIR_ORDER.value
         stmt = sa.select(i.c.id, i.c.vehicle_id, i.c.customer_id, i.c.occurred_at).where(
             i.c.dealer_id == dealer_id,
             i.c.kind == repair,
-            i.c.occurred_at >= start,
-            i.c.occurred_at < end,
+            self._local_ranges(i.c.occurred_at, windows, tz),
             i.c.vehicle_id.is_not(None),
             ~sa.exists().where(
                 later.c.dealer_id == i.c.dealer_id,
@@ -824,24 +830,28 @@ class _Anchors(AnchorQuery):
         self, dealer_id: DealerId, vehicle_ids: set[VehicleId]
     ) -> dict[VehicleId, list[CustomerId]]:
         o = schema.ownerships
-        holders: dict[VehicleId, list[CustomerId]] = {}
-        for chunk in _chunks(sorted(vehicle_ids)):
-            stmt = sa.select(o.c.vehicle_id, o.c.customer_id).where(
-                o.c.dealer_id == dealer_id, o.c.vehicle_id.in_(chunk), o.c.until.is_(None)
-            )
-            for vehicle_id, customer_id in self._execute(stmt):
-                holders.setdefault(vehicle_id, []).append(customer_id)
-        return holders
+        return self._current_ownerships(dealer_id, o.c.vehicle_id, o.c.customer_id, vehicle_ids)
 
     def _holdings(
         self, dealer_id: DealerId, customer_ids: set[CustomerId]
     ) -> dict[CustomerId, list[VehicleId]]:
         o = schema.ownerships
-        holdings: dict[CustomerId, list[VehicleId]] = {}
-        for chunk in _chunks(sorted(customer_ids)):
-            stmt = sa.select(o.c.customer_id, o.c.vehicle_id).where(
-                o.c.dealer_id == dealer_id, o.c.customer_id.in_(chunk), o.c.until.is_(None)
+        return self._current_ownerships(dealer_id, o.c.customer_id, o.c.vehicle_id, customer_ids)
+
+    def _current_ownerships(
+        self,
+        dealer_id: DealerId,
+        by: sa.Column[Any],
+        other: sa.Column[Any],
+        keys: set[Any],
+    ) -> dict[Any, list[Any]]:
+        """``key → [other side]`` over current ownerships (no ``until``)."""
+        o = schema.ownerships
+        found: dict[Any, list[Any]] = {}
+        for chunk in _chunks(sorted(keys)):
+            stmt = sa.select(by, other).where(
+                o.c.dealer_id == dealer_id, by.in_(chunk), o.c.until.is_(None)
             )
-            for customer_id, vehicle_id in self._execute(stmt):
-                holdings.setdefault(customer_id, []).append(vehicle_id)
-        return holdings
+            for key, value in self._execute(stmt):
+                found.setdefault(key, []).append(value)
+        return found

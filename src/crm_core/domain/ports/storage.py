@@ -323,7 +323,8 @@ class OutboxRepository(Repository[OutboxMessage, MessageId]):
         ``now``, or ``SENDING`` under a lease that expired — oldest due first.
 
         Each claimed message becomes ``SENDING`` with ``lease_owner=worker``,
-        ``lease_until=now + lease``, ``attempts + 1`` and a new version. No message is
+        ``lease_until=now + lease``, ``attempts + 1`` and a new version; they are returned
+        in ``(dealer_id, id)`` order. No message is
         handed to two claimers whose leases overlap. ``dealer_id`` restricts the claim to
         one dealer (a store distributed by dealer should always pass it).
         """

@@ -7,11 +7,10 @@ Create Date: 2026-11-23
 
 from __future__ import annotations
 
-from typing import Any
-
 import sqlalchemy as sa
 from alembic import op
 
+from crm_core.adapters.sql.migrations._ddl import fk, indexes, key, stamps
 from crm_core.adapters.sql.schema import Id, UtcDateTime
 
 revision = "0002"
@@ -20,45 +19,23 @@ branch_labels = None
 depends_on = None
 
 
-def _key() -> list[sa.Column[Any]]:
-    return [sa.Column("dealer_id", Id, primary_key=True), sa.Column("id", Id, primary_key=True)]
-
-
-def _stamps() -> list[sa.Column[Any]]:
-    return [
-        sa.Column("version", sa.BigInteger, nullable=False),
-        sa.Column("updated_at", UtcDateTime, nullable=False),
-    ]
-
-
-def _fk(table: str, column: str) -> sa.ForeignKeyConstraint:
-    return sa.ForeignKeyConstraint(
-        ["dealer_id", column], [f"{table}.dealer_id", f"{table}.id"], name=f"fk_{column}_{table}"
-    )
-
-
-def _indexes(table: str, *columns: tuple[str, ...]) -> None:
-    for cols in columns:
-        op.create_index(f"ix_{table}_{'_'.join(cols)}", table, ["dealer_id", *cols])
-
-
 def upgrade() -> None:
     op.create_table(
         "club_members",
-        *_key(),
+        *key(),
         sa.Column("customer_id", Id, nullable=False),
         sa.Column("applied_on", sa.Date, nullable=False),
         sa.Column("status", sa.Text, nullable=False),
         sa.Column("tier", sa.Text, nullable=False),
         sa.Column("joined_on", sa.Date),
         sa.Column("card_number", sa.Text),
-        *_stamps(),
-        _fk("customers", "customer_id"),
+        *stamps(),
+        fk("customers", "customer_id"),
     )
-    _indexes("club_members", ("updated_at",), ("customer_id",))
+    indexes("club_members", ("updated_at",), ("customer_id",))
     op.create_table(
         "points",
-        *_key(),
+        *key(),
         sa.Column("member_id", Id, nullable=False),
         sa.Column("kind", sa.Text, nullable=False),
         sa.Column("source", sa.Text, nullable=False),
@@ -67,25 +44,25 @@ def upgrade() -> None:
         sa.Column("expires_on", sa.Date),
         sa.Column("spend", sa.Text),
         sa.Column("reference", sa.Text),
-        *_stamps(),
-        _fk("club_members", "member_id"),
+        *stamps(),
+        fk("club_members", "member_id"),
     )
-    _indexes("points", ("updated_at",), ("member_id", "at"))
+    indexes("points", ("updated_at",), ("member_id", "at"))
     op.create_table(
         "referrals",
-        *_key(),
+        *key(),
         sa.Column("referrer_id", Id, nullable=False),
         sa.Column("referred_id", Id, nullable=False),
         sa.Column("recorded_at", UtcDateTime, nullable=False),
         sa.Column("sale_interaction_id", Id),
-        *_stamps(),
-        _fk("customers", "referrer_id"),
-        _fk("customers", "referred_id"),
+        *stamps(),
+        fk("customers", "referrer_id"),
+        fk("customers", "referred_id"),
     )
-    _indexes("referrals", ("updated_at",), ("referrer_id",), ("referred_id",))
+    indexes("referrals", ("updated_at",), ("referrer_id",), ("referred_id",))
     op.create_table(
         "audit",
-        *_key(),
+        *key(),
         sa.Column("at", UtcDateTime, nullable=False),
         sa.Column("actor", sa.Text, nullable=False),
         sa.Column("action", sa.Text, nullable=False),
@@ -93,9 +70,9 @@ def upgrade() -> None:
         sa.Column("subject_id", sa.Text, nullable=False),
         sa.Column("related_ids", sa.Text, nullable=False),
         sa.Column("detail", sa.Text),
-        *_stamps(),
+        *stamps(),
     )
-    _indexes("audit", ("updated_at",), ("subject_type", "subject_id", "at"), ("at",))
+    indexes("audit", ("updated_at",), ("subject_type", "subject_id", "at"), ("at",))
 
 
 def downgrade() -> None:
