@@ -475,6 +475,14 @@ class _Planning:
     def moved(self, at: datetime, span: Span) -> datetime:
         """``at`` moved by ``span``: hours exactly, days/months/working days to the start
         of the local day they land on."""
+        return self._shift(at, span, self.midnight)
+
+    def window_end(self, start: datetime, span: Span) -> datetime:
+        """The end of a window of length ``span`` from ``start``: hours exactly, whole
+        days to the end of the local day they land on."""
+        return self._shift(start, span, self.end_of_day)
+
+    def _shift(self, at: datetime, span: Span, to: Callable[[date], datetime]) -> datetime:
         unit, n = span.unit, span.amount
         if unit is Unit.HOURS:
             return at + timedelta(hours=n)
@@ -487,22 +495,7 @@ class _Planning:
             day = _add_months(day, n)
         else:
             day = self.wt.calendar.add_working_days(day, n)
-        return self.midnight(day)
-
-    def window_end(self, start: datetime, span: Span) -> datetime:
-        unit, n = span.unit, span.amount
-        if unit is Unit.HOURS:
-            return start + timedelta(hours=n)
-        if unit is Unit.WORKING_HOURS:
-            return self.wt.add_working_time(start, timedelta(hours=n))
-        day = start.date()
-        if unit is Unit.DAYS:
-            day += timedelta(days=n)
-        elif unit is Unit.MONTHS:
-            day = _add_months(day, n)
-        else:
-            day = self.wt.calendar.add_working_days(day, n)
-        return self.end_of_day(day)
+        return to(day)
 
     def fit(self, start: datetime, end: datetime) -> tuple[datetime, datetime]:
         """Move a window to working time: its start to the first working moment; a window
