@@ -44,7 +44,7 @@ from crm_core.domain.anchor import AnchorKind
 from crm_core.domain.case import Case, CaseKind, CaseSource, CaseStatus, CaseStatusChange
 from crm_core.domain.customer import Customer
 from crm_core.domain.dealer import StaffRole
-from crm_core.domain.ids import CaseId, StaffId, TaskId, VehicleId
+from crm_core.domain.ids import CaseId, CustomerId, StaffId, TaskId, VehicleId
 from crm_core.domain.interaction import (
     Callback,
     CallbackOutcome,
@@ -76,6 +76,7 @@ __all__ = [
     "anchor_dates",
     "anchor_windows",
     "forecast",
+    "is_dissatisfied",
     "national_inspection_due",
     "plan",
 ]
@@ -161,7 +162,7 @@ class Plan:
     open (new ones only), and ``slas`` their deadlines (:mod:`crm_core.schedule.sla`).
     """
 
-    customer_id: str
+    customer_id: CustomerId
     tasks: tuple[FollowUpTask, ...] = ()
     deferred: tuple[FollowUpTask, ...] = ()
     skipped: tuple[Skip, ...] = ()
