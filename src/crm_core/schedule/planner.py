@@ -196,6 +196,19 @@ class AnchorWindows:
     last_day: date
     ranges: Mapping[AnchorKind, tuple[tuple[date, date], ...]]
     by_rule: Mapping[str, tuple[tuple[date, date], ...]] = attrs.field(factory=dict)
+    festival_days: tuple[date, ...] = ()
+
+    @property
+    def subject_ranges(self) -> dict[AnchorKind, tuple[tuple[date, date], ...]]:
+        """The ranges a storage adapter queries: every kind but ``HOLIDAY`` (festivals
+        are not anchored on a subject; see :attr:`festival_days`)."""
+        return {k: v for k, v in self.ranges.items() if k is not AnchorKind.HOLIDAY}
+
+    @property
+    def everyone(self) -> bool:
+        """True when a festival greeting can fall due: every contactable customer is a
+        subject (known only when :func:`anchor_windows` was given the festivals)."""
+        return bool(self.festival_days)
 
     def contains(self, kind: AnchorKind, day: date) -> bool:
         return _within(self.ranges.get(kind), day)
@@ -276,6 +289,7 @@ def anchor_windows(
     config: PlannerConfig | None = None,
     opening: bool = False,
     workdays: WorkdayCalendar | None = None,
+    festivals: FestivalCalendar | None = None,
 ) -> AnchorWindows:
     """The anchor-date ranges whose events can make a task due between ``first_day`` and
     ``last_day`` (default: the same day). See :class:`AnchorWindows` for the contract.
@@ -284,7 +298,8 @@ def anchor_windows(
     the daily run of :func:`agenda` with ``since`` needs — instead of every task still
     open then. With ``workdays`` as well, the allowance for windows pushed back by rest
     days is the actual run of rest days before ``first_day`` (3 days on a Monday) instead
-    of ``config.shift_slack_days``.
+    of ``config.shift_slack_days``. With ``festivals``, :attr:`AnchorWindows.festival_days`
+    lists the festivals of the calendar's greeting rules that can fall due.
 
     >>> from datetime import date
     >>> from crm_core.schedule.calendars import load_standard
@@ -317,9 +332,17 @@ def anchor_windows(
         spans[rule.anchor].extend(found)
     spans[AnchorKind.NOT_REACHED].append((earliest - timedelta(days=retry_days), last_day))
     spans[AnchorKind.COMPLAINT].append((earliest, last_day))
-    return AnchorWindows(
-        first_day, last_day, {kind: _merge(found) for kind, found in spans.items()}, by_rule
-    )
+    ranges = {kind: _merge(found) for kind, found in spans.items()}
+    festival_days: list[date] = []
+    if festivals is not None:
+        for rule in calendar.rules:
+            if rule.holiday is None:
+                continue
+            for year in range(earliest.year - 1, last_day.year + 2):
+                day = festivals.date_of(rule.holiday, year)
+                if _within(ranges.get(AnchorKind.HOLIDAY), day):
+                    festival_days.append(day)
+    return AnchorWindows(first_day, last_day, ranges, by_rule, tuple(sorted(set(festival_days))))
 
 
 # --- anchor events -----------------------------------------------------------------------
@@ -1099,6 +1122,7 @@ def _run(ctx: PlanningContext, now: datetime, since: date | None) -> _Planning:
         config=ctx.config,
         opening=opening,
         workdays=ctx.working_time.calendar,
+        festivals=ctx.festivals,
     )
     return _Planning(ctx, now, first, day, windows, opening)
 
