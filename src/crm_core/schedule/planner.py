@@ -649,7 +649,11 @@ class _Customer:
             return [v for v in self.facts.vehicles if v.id in held and not v.is_stock]
         return [v for v in self.facts.vehicles if not v.is_stock]
 
-    def anchors(self) -> Iterator[_Anchor]:
+    def anchors(
+        self, keep: Callable[[AnchorKind, datetime], bool] | None = None
+    ) -> Iterator[_Anchor]:
+        """The anchor events in the facts. ``keep`` drops, before they are built, repair
+        and callback anchors that cannot matter (a customer has many of those)."""
         run = self.run
         kinds = run.kinds
         h = self.history
@@ -724,6 +728,7 @@ class _Customer:
                     isinstance(detail, RepairOrder)
                     and detail.handed_back_at is not None
                     and vehicle
+                    and (keep is None or keep(AnchorKind.REPAIR_HANDED_BACK, detail.handed_back_at))
                 ):
                     yield _Anchor(
                         AnchorKind.REPAIR_HANDED_BACK,
@@ -746,6 +751,11 @@ class _Customer:
         flows = AnchorKind.DISSATISFACTION in kinds or AnchorKind.COMPLAINT in kinds
         for item in h.callbacks if flows else ():
             detail = item.detail
+            if keep is not None and not (
+                keep(AnchorKind.DISSATISFACTION, item.occurred_at)
+                or keep(AnchorKind.COMPLAINT, item.occurred_at)
+            ):
+                continue
             if not isinstance(detail, Callback) or not is_dissatisfied(detail, config):
                 continue
             vehicle = next((v for v in self.facts.vehicles if v.id == item.vehicle_id), None)
@@ -772,7 +782,11 @@ class _Customer:
         zone = run.zone
         check = not self.needs_all()
         contains = run.windows.contains
-        for found in self.anchors():
+
+        def keep(kind: AnchorKind, at: datetime) -> bool:
+            return contains(kind, (at if at.tzinfo is zone else at.astimezone(zone)).date())
+
+        for found in self.anchors(keep if check else None):
             at = found.at
             if at.tzinfo is not zone:
                 at = at.astimezone(zone)
