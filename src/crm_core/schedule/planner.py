@@ -254,8 +254,9 @@ def _anchor_range(
     offset: Span, step: Span | None, earliest: date, last_day: date, w_max: int, slack: int
 ) -> tuple[date, date]:
     """Anchor dates ``a`` with ``a + step + offset`` in ``[earliest - w_max, last_day]``.
-    Months are subtracted as months (3 days either side for month ends), the rest by the
-    bounds of :func:`_day_bounds`."""
+    Months are subtracted as months, the rest by the bounds of :func:`_day_bounds`.
+    Adding months clamps to the month's end (31 August + 6 months = 28 February), so a
+    date near a month's end is reached from up to three later anchor days as well."""
     months = [
         span.amount for span in (offset, step) if span is not None and span.unit is Unit.MONTHS
     ]
@@ -266,8 +267,11 @@ def _anchor_range(
             days_min += low
             days_max += high
     back = -sum(months)
-    start = _add_months(earliest - timedelta(days=days_max + w_max + (3 if months else 0)), back)
-    end = _add_months(last_day - timedelta(days=days_min - (3 if months else 0)), back)
+    start = _add_months(earliest - timedelta(days=days_max + w_max), back)
+    latest = last_day - timedelta(days=days_min)
+    end = _add_months(latest, back)
+    if months and latest.day >= 28:
+        end += timedelta(days=3)
     return start, end
 
 
