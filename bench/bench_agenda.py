@@ -16,7 +16,11 @@ callbacks after deliveries and repairs with their outcomes); ``--demo`` runs the
 measurement on the library's demo generator (``crm_core.demo``), which is slower to
 generate but plants every record kind. Generation time is never counted.
 
+Times are CPU seconds of this process (``time.process_time``), so a loaded machine does
+not inflate them; the first line also gives the wall time of the whole run.
+
 Run: python bench/bench_agenda.py [--vehicles N] [--chunk C] [--day 2026-11-23] [--demo]
+         [--calendar svw svw-callbacks dfpeugeot skoda]
 """
 
 from __future__ import annotations
@@ -45,7 +49,7 @@ from crm_core.domain.interaction import (
     Sale,
 )
 from crm_core.domain.vehicle import UsageNature, Vehicle
-from crm_core.schedule.calendars import load_standard
+from crm_core.schedule.calendars import extend_calendar, load_standard
 from crm_core.schedule.planner import (
     CustomerFacts,
     PlanningContext,
@@ -218,93 +222,125 @@ class Index:
         return found
 
 
-def run(vehicles: int, chunk: int, day: date, demo: bool) -> None:
-    ctx = PlanningContext(load_standard("svw"), WorkingTime(china_workday_calendar()))
-    now = datetime.combine(day, datetime.min.time(), tzinfo=SH).replace(hour=8, minute=30)
-    # the daily run: the tasks whose window opens today (yesterday's run stored the rest)
-    windows = anchor_windows(
-        ctx.calendar, day, config=ctx.config, opening=True, workdays=ctx.working_time.calendar
-    )
-    festivals = [
-        ctx.festivals.date_of(rule.holiday, year)
-        for rule in ctx.calendar.rules
-        if rule.holiday is not None
-        for year in (day.year - 1, day.year, day.year + 1)
-    ]
-    if any(windows.contains(AnchorKind.HOLIDAY, d) for d in festivals):
-        raise SystemExit(
-            f"a festival greeting can be due on {day}: every customer is a subject that day; "
-            "pick another day to measure the indexed path"
+CALLBACKS_ONLY = """
+format = 1
+id = "svw-callbacks"
+name = "SVW satisfaction callbacks only"
+version = "1"
+"""
+
+
+def calendars(names: list[str]) -> dict[str, PlanningContext]:
+    """``svw``, ``dfpeugeot``, ``skoda``, or ``svw-callbacks``: SVW with only its two CR
+    satisfaction callbacks (few tasks a day over the same fleet)."""
+    wt = WorkingTime(china_workday_calendar())
+    found = {}
+    for name in names:
+        if name == "svw-callbacks":
+            keep = {"svw.cr.delivery_satisfaction", "svw.cr.service_satisfaction"}
+            drop = [r.id for r in load_standard("svw").rules if r.id not in keep]
+            text = CALLBACKS_ONLY + f"disable = {drop!r}\n".replace("'", '"')
+            calendar = extend_calendar("svw", text, "svw-callbacks")
+        else:
+            calendar = load_standard(name)
+        found[name] = PlanningContext(calendar, wt)
+    return found
+
+
+class Scenario:
+    """One calendar on one day: its windows, the customers they select, and both timings."""
+
+    def __init__(self, name: str, ctx: PlanningContext, day: date) -> None:
+        self.name, self.ctx, self.day = name, ctx, day
+        self.now = datetime.combine(day, datetime.min.time(), tzinfo=SH).replace(hour=8, minute=30)
+        # the daily run: the tasks whose window opens today (yesterday's run stored the rest)
+        self.windows = anchor_windows(
+            ctx.calendar,
+            day,
+            config=ctx.config,
+            opening=True,
+            workdays=ctx.working_time.calendar,
+            festivals=ctx.festivals,
         )
-    fleet = demo_fleet(vehicles, day) if demo else lean_fleet(vehicles, day)
+        if self.windows.everyone:
+            raise SystemExit(
+                f"a festival greeting can be due on {day}: every customer is a subject that "
+                "day; pick another day to measure the indexed path"
+            )
+        self.index = Index()
+        self.kept: dict[int, CustomerFacts] = {}
+        self.full_seconds = 0.0
+        self.full_plans = self.full_tasks = 0
 
-    index = Index()
-    kept: dict[int, CustomerFacts] = {}
-    full_seconds = 0.0
-    full_tasks = full_plans = customers = counted = interactions = 0
-    batch: list[CustomerFacts] = []
-
-    def plan_batch() -> None:
-        nonlocal full_seconds, full_tasks, full_plans
-        started = time.perf_counter()
-        for result in agenda(batch, ctx, now=now, since=day):
-            full_plans += 1
-            full_tasks += len(result.tasks) + len(result.deferred)
-        full_seconds += time.perf_counter() - started
-
-    def index_batch(first: int, items: list[CustomerFacts]) -> None:
-        pairs = zip(items, anchor_dates(items, ctx, on=day), strict=True)
+    def add(self, first: int, batch: list[CustomerFacts]) -> None:
+        """Index the batch (the store's write-time work, not timed), then time the full
+        scan over it."""
+        pairs = zip(batch, anchor_dates(batch, self.ctx, on=self.day), strict=True)
         for number, (facts, dates) in enumerate(pairs, first):
-            index.add(number, dates)
-            if any(windows.contains(kind, d) for kind, d in dates):
-                kept[number] = facts
+            self.index.add(number, dates)
+            if any(self.windows.contains(kind, d) for kind, d in dates):
+                self.kept[number] = facts
+        started = time.process_time()
+        for result in agenda(batch, self.ctx, now=self.now, since=self.day):
+            self.full_plans += 1
+            self.full_tasks += len(result.tasks) + len(result.deferred)
+        self.full_seconds += time.process_time() - started
 
-    gen_started = time.perf_counter()
+    def report(self, vehicles: int, customers: int) -> None:
+        self.index.freeze()
+        started = time.process_time()
+        selected = self.index.select(self.windows.subject_ranges)
+        query = time.process_time() - started
+        assert selected == set(self.kept), "the index query and the windows disagree"
+        started = time.process_time()
+        plans = tasks = 0
+        for result in agenda(
+            (self.kept[n] for n in sorted(selected)), self.ctx, now=self.now, since=self.day
+        ):
+            plans += 1
+            tasks += len(result.tasks) + len(result.deferred)
+        indexed = query + time.process_time() - started
+        assert (plans, tasks) == (self.full_plans, self.full_tasks), "paths disagree"
+        print(
+            f"{self.name:>13} {self.day}  tasks {tasks:>7}  "
+            f"full scan {self.full_seconds:7.2f} s CPU "
+            f"{vehicles / self.full_seconds:>9,.0f} veh/s  "
+            f"indexed {indexed:7.2f} s CPU {vehicles / indexed:>10,.0f} veh/s  "
+            f"(query {query * 1000:.0f} ms, selected {100 * len(selected) / customers:.1f} % of "
+            f"customers, {indexed / max(1, tasks) * 1e6:.0f} µs/task)"
+        )
+
+
+def run(vehicles: int, chunk: int, day: date, demo: bool, names: list[str]) -> None:
+    scenarios = [Scenario(name, ctx, day) for name, ctx in calendars(names).items()]
+    fleet = demo_fleet(vehicles, day) if demo else lean_fleet(vehicles, day)
+    customers = counted = interactions = 0
+    batch: list[CustomerFacts] = []
+    wall_started = time.perf_counter()
+    started = time.process_time()
     for facts in fleet:
         customers += 1
         counted += len(facts.vehicles)
         interactions += len(facts.interactions)
         batch.append(facts)
         if len(batch) >= chunk:
-            index_batch(customers - len(batch), batch)
-            plan_batch()
+            for scenario in scenarios:
+                scenario.add(customers - len(batch), batch)
             batch = []
     if batch:
-        index_batch(customers - len(batch), batch)
-        plan_batch()
-    total_seconds = time.perf_counter() - gen_started
-    index.freeze()
-
-    started = time.perf_counter()
-    selected = index.select(dict(windows.ranges))
-    query_seconds = time.perf_counter() - started
-    assert selected == set(kept), "the index query and the windows disagree"
-    started = time.perf_counter()
-    indexed_tasks = indexed_plans = 0
-    for result in agenda((kept[n] for n in sorted(selected)), ctx, now=now, since=day):
-        indexed_plans += 1
-        indexed_tasks += len(result.tasks) + len(result.deferred)
-    indexed_seconds = time.perf_counter() - started
-    assert (indexed_plans, indexed_tasks) == (full_plans, full_tasks), "paths disagree"
-
+        for scenario in scenarios:
+            scenario.add(customers - len(batch), batch)
+    cpu = time.process_time() - started
+    wall = time.perf_counter() - wall_started
+    print(
+        f"{'demo' if demo else 'lean'} fleet: {counted} vehicles, {customers} customers, "
+        f"{interactions} interactions; generation, indexing and full scans "
+        f"{cpu:.0f} s CPU, {wall:.0f} s wall"
+    )
+    for scenario in scenarios:
+        scenario.report(counted, customers)
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    source = "demo" if demo else "lean"
-    print(
-        f"{source} fleet: {counted} vehicles, {customers} customers, {interactions} interactions; "
-        f"day {day}; generation+indexing {total_seconds - full_seconds:.1f} s (not counted)"
-    )
-    print(
-        f"  full scan : {full_seconds:7.2f} s  {counted / full_seconds:>10,.0f} vehicles/s  "
-        f"{full_plans} customers with something due, {full_tasks} tasks"
-    )
-    per_task = (query_seconds + indexed_seconds) / max(1, indexed_tasks) * 1e6
-    print(
-        f"  indexed   : {query_seconds + indexed_seconds:7.2f} s  "
-        f"{counted / (query_seconds + indexed_seconds):>10,.0f} vehicles/s  "
-        f"(query {query_seconds * 1000:.0f} ms, {len(selected)} customers selected = "
-        f"{100 * len(selected) / customers:.1f} %, {per_task:.0f} µs per task)"
-    )
-    print(f"  peak RSS {peak_mib:.0f} MiB (whole process, including the index)")
+    print(f"peak RSS {peak_mib:.0f} MiB (whole process: generator batch, indexes, kept facts)")
 
 
 if __name__ == "__main__":
@@ -315,5 +351,11 @@ if __name__ == "__main__":
     parser.add_argument("--chunk", type=int, default=10_000)
     parser.add_argument("--day", type=date.fromisoformat, default=date(2026, 11, 23))
     parser.add_argument("--demo", action="store_true", help="use crm_core.demo's generator")
+    parser.add_argument(
+        "--calendar",
+        nargs="+",
+        default=["svw"],
+        choices=["svw", "dfpeugeot", "skoda", "svw-callbacks"],
+    )
     args = parser.parse_args()
-    run(args.vehicles, args.chunk, args.day, args.demo)
+    run(args.vehicles, args.chunk, args.day, args.demo, args.calendar)

@@ -566,6 +566,20 @@ def test_anchor_windows_cover_every_due_task() -> None:
         assert all(a <= b for a, b in spans)
 
 
+def test_festival_days_make_everyone_a_subject() -> None:
+    context = ctx("svw")
+    quiet = anchor_windows(context.calendar, date(2026, 11, 23), festivals=context.festivals)
+    assert (quiet.festival_days, quiet.everyone) == ((), False)
+    assert AnchorKind.HOLIDAY in quiet.ranges
+    assert AnchorKind.HOLIDAY not in quiet.subject_ranges
+    # Mid-Autumn 2026 is 25 Sep: its greeting window opens on the eve
+    eve = anchor_windows(
+        context.calendar, date(2026, 9, 24), opening=True, festivals=context.festivals
+    )
+    assert date(2026, 9, 25) in eve.festival_days
+    assert eve.everyone
+
+
 def test_forecast_counts_tasks_per_role_and_day() -> None:
     fleet = _fleet(40)
     now = at(2026, 11, 20, 10)

@@ -193,7 +193,7 @@ def test_windows_hold_a_moment_when_the_task_can_be_done(
         assert task.due_from.astimezone(SH).date() <= now.date() or task in result.deferred
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=12, deadline=None)
 @given(
     data=days_now.flatmap(
         lambda now: st.tuples(

@@ -351,8 +351,9 @@ def _build(
 def parse_calendar(text: str, source: str = "<string>") -> Calendar:
     """Parse a calendar from TOML text. ``source`` is the name errors report.
 
-    A file that ``extends`` another is resolved by :func:`load_calendar` /
-    :func:`extend_calendar`; here ``extends`` may only name a standard calendar.
+    A file with ``extends = "<standard>"`` starts from that standard calendar: its rules
+    override the standard's rules with the same id field by field, add new ones, and
+    ``disable`` drops some.
 
     >>> parse_calendar('format = 1\\nid = "x"\\nname = "X"\\nversion = "1"\\n'
     ...                '[[rules]]\\nid = "x.a"\\nname = "A"\\nanchor = "delivery"\\n'
@@ -371,9 +372,12 @@ def parse_calendar(text: str, source: str = "<string>") -> Calendar:
             source=source,
             field="extends",
         )
+    return _extend(base, data, source)
+
+
+def _extend(base: str, data: Mapping[str, Any], source: str) -> Calendar:
     base_source = f"standards/{base}.toml"
-    base_data = _parse_toml(_standard_text(base), base_source)
-    return _merge(base_data, base_source, data, source)
+    return _merge(_parse_toml(_standard_text(base), base_source), base_source, data, source)
 
 
 def _merge(
@@ -458,6 +462,4 @@ def extend_calendar(base: str, text: str, source: str = "<string>") -> Calendar:
             source=source,
             field="extends",
         )
-    base_source = f"standards/{base}.toml"
-    base_data = _parse_toml(_standard_text(base), base_source)
-    return _merge(base_data, base_source, data, source)
+    return _extend(base, data, source)

@@ -178,7 +178,10 @@ def screen(
         until = (
             task.due_until if task.due_until >= start else start + (task.due_until - task.due_from)
         )
-        passed.append(attrs.evolve(task, channels=channels, due_from=start, due_until=until))
+        if channels == task.channels and start == task.due_from:
+            passed.append(task)  # most tasks: nothing to change, no copy
+        else:
+            passed.append(attrs.evolve(task, channels=channels, due_from=start, due_until=until))
     return passed, skipped
 
 

@@ -44,7 +44,7 @@ from crm_core.domain.anchor import AnchorKind
 from crm_core.domain.case import Case, CaseKind, CaseSource, CaseStatus, CaseStatusChange
 from crm_core.domain.customer import Customer
 from crm_core.domain.dealer import StaffRole
-from crm_core.domain.ids import CaseId, StaffId, TaskId, VehicleId
+from crm_core.domain.ids import CaseId, CustomerId, StaffId, TaskId, VehicleId
 from crm_core.domain.interaction import (
     Callback,
     CallbackOutcome,
@@ -76,6 +76,7 @@ __all__ = [
     "anchor_dates",
     "anchor_windows",
     "forecast",
+    "is_dissatisfied",
     "national_inspection_due",
     "plan",
 ]
@@ -161,7 +162,7 @@ class Plan:
     open (new ones only), and ``slas`` their deadlines (:mod:`crm_core.schedule.sla`).
     """
 
-    customer_id: str
+    customer_id: CustomerId
     tasks: tuple[FollowUpTask, ...] = ()
     deferred: tuple[FollowUpTask, ...] = ()
     skipped: tuple[Skip, ...] = ()
@@ -195,6 +196,19 @@ class AnchorWindows:
     last_day: date
     ranges: Mapping[AnchorKind, tuple[tuple[date, date], ...]]
     by_rule: Mapping[str, tuple[tuple[date, date], ...]] = attrs.field(factory=dict)
+    festival_days: tuple[date, ...] = ()
+
+    @property
+    def subject_ranges(self) -> dict[AnchorKind, tuple[tuple[date, date], ...]]:
+        """The ranges a storage adapter queries: every kind but ``HOLIDAY`` (festivals
+        are not anchored on a subject; see :attr:`festival_days`)."""
+        return {k: v for k, v in self.ranges.items() if k is not AnchorKind.HOLIDAY}
+
+    @property
+    def everyone(self) -> bool:
+        """True when a festival greeting can fall due: every contactable customer is a
+        subject (known only when :func:`anchor_windows` was given the festivals)."""
+        return bool(self.festival_days)
 
     def contains(self, kind: AnchorKind, day: date) -> bool:
         return _within(self.ranges.get(kind), day)
@@ -240,8 +254,9 @@ def _anchor_range(
     offset: Span, step: Span | None, earliest: date, last_day: date, w_max: int, slack: int
 ) -> tuple[date, date]:
     """Anchor dates ``a`` with ``a + step + offset`` in ``[earliest - w_max, last_day]``.
-    Months are subtracted as months (3 days either side for month ends), the rest by the
-    bounds of :func:`_day_bounds`."""
+    Months are subtracted as months, the rest by the bounds of :func:`_day_bounds`.
+    Adding months clamps to the month's end (31 August + 6 months = 28 February), so a
+    date near a month's end is reached from up to three later anchor days as well."""
     months = [
         span.amount for span in (offset, step) if span is not None and span.unit is Unit.MONTHS
     ]
@@ -252,8 +267,11 @@ def _anchor_range(
             days_min += low
             days_max += high
     back = -sum(months)
-    start = _add_months(earliest - timedelta(days=days_max + w_max + (3 if months else 0)), back)
-    end = _add_months(last_day - timedelta(days=days_min - (3 if months else 0)), back)
+    start = _add_months(earliest - timedelta(days=days_max + w_max), back)
+    latest = last_day - timedelta(days=days_min)
+    end = _add_months(latest, back)
+    if months and latest.day >= 28:
+        end += timedelta(days=3)
     return start, end
 
 
@@ -275,6 +293,7 @@ def anchor_windows(
     config: PlannerConfig | None = None,
     opening: bool = False,
     workdays: WorkdayCalendar | None = None,
+    festivals: FestivalCalendar | None = None,
 ) -> AnchorWindows:
     """The anchor-date ranges whose events can make a task due between ``first_day`` and
     ``last_day`` (default: the same day). See :class:`AnchorWindows` for the contract.
@@ -283,7 +302,8 @@ def anchor_windows(
     the daily run of :func:`agenda` with ``since`` needs — instead of every task still
     open then. With ``workdays`` as well, the allowance for windows pushed back by rest
     days is the actual run of rest days before ``first_day`` (3 days on a Monday) instead
-    of ``config.shift_slack_days``.
+    of ``config.shift_slack_days``. With ``festivals``, :attr:`AnchorWindows.festival_days`
+    lists the festivals of the calendar's greeting rules that can fall due.
 
     >>> from datetime import date
     >>> from crm_core.schedule.calendars import load_standard
@@ -316,9 +336,17 @@ def anchor_windows(
         spans[rule.anchor].extend(found)
     spans[AnchorKind.NOT_REACHED].append((earliest - timedelta(days=retry_days), last_day))
     spans[AnchorKind.COMPLAINT].append((earliest, last_day))
-    return AnchorWindows(
-        first_day, last_day, {kind: _merge(found) for kind, found in spans.items()}, by_rule
-    )
+    ranges = {kind: _merge(found) for kind, found in spans.items()}
+    festival_days: list[date] = []
+    if festivals is not None:
+        for rule in calendar.rules:
+            if rule.holiday is None:
+                continue
+            for year in range(earliest.year - 1, last_day.year + 2):
+                day = festivals.date_of(rule.holiday, year)
+                if _within(ranges.get(AnchorKind.HOLIDAY), day):
+                    festival_days.append(day)
+    return AnchorWindows(first_day, last_day, ranges, by_rule, tuple(sorted(set(festival_days))))
 
 
 # --- anchor events -----------------------------------------------------------------------
@@ -475,6 +503,14 @@ class _Planning:
     def moved(self, at: datetime, span: Span) -> datetime:
         """``at`` moved by ``span``: hours exactly, days/months/working days to the start
         of the local day they land on."""
+        return self._shift(at, span, self.midnight)
+
+    def window_end(self, start: datetime, span: Span) -> datetime:
+        """The end of a window of length ``span`` from ``start``: hours exactly, whole
+        days to the end of the local day they land on."""
+        return self._shift(start, span, self.end_of_day)
+
+    def _shift(self, at: datetime, span: Span, to: Callable[[date], datetime]) -> datetime:
         unit, n = span.unit, span.amount
         if unit is Unit.HOURS:
             return at + timedelta(hours=n)
@@ -487,22 +523,7 @@ class _Planning:
             day = _add_months(day, n)
         else:
             day = self.wt.calendar.add_working_days(day, n)
-        return self.midnight(day)
-
-    def window_end(self, start: datetime, span: Span) -> datetime:
-        unit, n = span.unit, span.amount
-        if unit is Unit.HOURS:
-            return start + timedelta(hours=n)
-        if unit is Unit.WORKING_HOURS:
-            return self.wt.add_working_time(start, timedelta(hours=n))
-        day = start.date()
-        if unit is Unit.DAYS:
-            day += timedelta(days=n)
-        elif unit is Unit.MONTHS:
-            day = _add_months(day, n)
-        else:
-            day = self.wt.calendar.add_working_days(day, n)
-        return self.end_of_day(day)
+        return to(day)
 
     def fit(self, start: datetime, end: datetime) -> tuple[datetime, datetime]:
         """Move a window to working time: its start to the first working moment; a window
@@ -632,7 +653,11 @@ class _Customer:
             return [v for v in self.facts.vehicles if v.id in held and not v.is_stock]
         return [v for v in self.facts.vehicles if not v.is_stock]
 
-    def anchors(self) -> Iterator[_Anchor]:
+    def anchors(
+        self, keep: Callable[[AnchorKind, datetime], bool] | None = None
+    ) -> Iterator[_Anchor]:
+        """The anchor events in the facts. ``keep`` drops, before they are built, repair
+        and callback anchors that cannot matter (a customer has many of those)."""
         run = self.run
         kinds = run.kinds
         h = self.history
@@ -707,6 +732,7 @@ class _Customer:
                     isinstance(detail, RepairOrder)
                     and detail.handed_back_at is not None
                     and vehicle
+                    and (keep is None or keep(AnchorKind.REPAIR_HANDED_BACK, detail.handed_back_at))
                 ):
                     yield _Anchor(
                         AnchorKind.REPAIR_HANDED_BACK,
@@ -729,6 +755,11 @@ class _Customer:
         flows = AnchorKind.DISSATISFACTION in kinds or AnchorKind.COMPLAINT in kinds
         for item in h.callbacks if flows else ():
             detail = item.detail
+            if keep is not None and not (
+                keep(AnchorKind.DISSATISFACTION, item.occurred_at)
+                or keep(AnchorKind.COMPLAINT, item.occurred_at)
+            ):
+                continue
             if not isinstance(detail, Callback) or not is_dissatisfied(detail, config):
                 continue
             vehicle = next((v for v in self.facts.vehicles if v.id == item.vehicle_id), None)
@@ -755,7 +786,11 @@ class _Customer:
         zone = run.zone
         check = not self.needs_all()
         contains = run.windows.contains
-        for found in self.anchors():
+
+        def keep(kind: AnchorKind, at: datetime) -> bool:
+            return contains(kind, (at if at.tzinfo is zone else at.astimezone(zone)).date())
+
+        for found in self.anchors(keep if check else None):
             at = found.at
             if at.tzinfo is not zone:
                 at = at.astimezone(zone)
@@ -1105,6 +1140,7 @@ def _run(ctx: PlanningContext, now: datetime, since: date | None) -> _Planning:
         config=ctx.config,
         opening=opening,
         workdays=ctx.working_time.calendar,
+        festivals=ctx.festivals,
     )
     return _Planning(ctx, now, first, day, windows, opening)
 
