@@ -186,7 +186,6 @@ class _Dealer:
         "referred_sales",
         "renewed",
         "sat",
-        "showroom",
         "silence",
         "visits",
         "workshop",
@@ -200,7 +199,6 @@ class _Dealer:
         self.deliveries = self.ceremonies = 0
         self.delivery_ids: set[InteractionId] = set()
         self.workshop = self.appointments = 0
-        self.showroom = 0
         self.due_tasks: dict[TaskId, int] = {}
         self.callbacks_due = [0, 0, 0]
         self.made_tasks: set[TaskId] = set()
@@ -230,10 +228,9 @@ class _Zones:
     is not the dealer's) is converted record by record, which is always exact.
     """
 
-    __slots__ = ("fixed", "home", "offset", "tz", "views")
+    __slots__ = ("fixed", "home", "offset", "views")
 
     def __init__(self, tz: tzinfo, start: datetime, end: datetime, loss_start: datetime) -> None:
-        self.tz = tz
         self.home: _Bounds = (start, end, loss_start, _ZERO)
         probes = (loss_start, start, end, datetime(start.year, 7, 1, tzinfo=tz))
         offsets = {probe.utcoffset() for probe in probes}
@@ -370,6 +367,11 @@ def dealer_kpis(
                 continue
             acc = dealers[i.dealer_id] = _Dealer()
         kind = i.kind
+        if kind is callback:  # the only kind whose time does not matter: no zone work
+            task_id = getattr(i.detail, "task_id", None)
+            if task_id is not None and task_id in acc.due_tasks:
+                acc.made_tasks.add(task_id)
+            continue
         at = i.occurred_at
         zone = at.tzinfo
         bounds = views[zone] if zone in views else zones.view(zone)
@@ -394,11 +396,6 @@ def dealer_kpis(
                     day = (at + shift).toordinal()
                     if day > packed >> _SHIFT:
                         acc.owners[cid] = packed & ~(-1 << _SHIFT) | day << _SHIFT
-        elif kind is callback:
-            detail = i.detail
-            task_id = getattr(detail, "task_id", None)
-            if task_id is not None and task_id in acc.due_tasks:
-                acc.made_tasks.add(task_id)
         elif at >= p_end:
             continue
         elif kind in visit_kinds or kind in showroom_kinds or kind is order_kind:
