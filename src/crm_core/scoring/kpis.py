@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable, Iterator, Mapping
-from datetime import datetime, time, timedelta
+from datetime import datetime, time, timedelta, timezone, tzinfo
 from decimal import Decimal
 from types import MappingProxyType
 
@@ -186,7 +186,6 @@ class _Dealer:
         "referred_sales",
         "renewed",
         "sat",
-        "showroom",
         "silence",
         "visits",
         "workshop",
@@ -200,7 +199,6 @@ class _Dealer:
         self.deliveries = self.ceremonies = 0
         self.delivery_ids: set[InteractionId] = set()
         self.workshop = self.appointments = 0
-        self.showroom = 0
         self.due_tasks: dict[TaskId, int] = {}
         self.callbacks_due = [0, 0, 0]
         self.made_tasks: set[TaskId] = set()
@@ -213,6 +211,49 @@ class _Dealer:
         self.renewed: set[PolicyId] = set()
         # survey kind -> [responses, completely satisfied]
         self.sat: dict[SurveyKind, list[int]] = {k: [0, 0] for k in SurveyKind}
+
+
+_Bounds = tuple[datetime, datetime, datetime, timedelta]
+_ZERO = timedelta(0)
+
+
+class _Zones:
+    """The period's bounds as seen from each timezone the records arrive in.
+
+    Comparing two datetimes that share a tzinfo object is a plain field comparison;
+    across zones Python computes both UTC offsets on every comparison, and converting
+    each record to the dealer's zone costs as much. So the bounds are converted once per
+    record zone instead. A fixed-offset record zone (UTC, +08:00) also gets the shift
+    that turns its wall time into the dealer's local day; any other zone (a DST zone that
+    is not the dealer's) is converted record by record, which is always exact.
+    """
+
+    __slots__ = ("fixed", "home", "offset", "views")
+
+    def __init__(self, tz: tzinfo, start: datetime, end: datetime, loss_start: datetime) -> None:
+        self.home: _Bounds = (start, end, loss_start, _ZERO)
+        probes = (loss_start, start, end, datetime(start.year, 7, 1, tzinfo=tz))
+        offsets = {probe.utcoffset() for probe in probes}
+        self.fixed = len(offsets) == 1
+        self.offset = start.utcoffset() or _ZERO
+        self.views: dict[tzinfo | None, _Bounds | None] = {tz: self.home}
+
+    def view(self, zone: tzinfo | None) -> _Bounds | None:
+        """The bounds in ``zone``, or ``None``: convert the record to the dealer's zone."""
+        if zone in self.views:
+            return self.views[zone]
+        bounds: _Bounds | None = None
+        if self.fixed and isinstance(zone, timezone):
+            start, end, loss_start, _ = self.home
+            shift = self.offset - (zone.utcoffset(None) or _ZERO)
+            bounds = (
+                start.astimezone(zone),
+                end.astimezone(zone),
+                loss_start.astimezone(zone),
+                shift,
+            )
+        self.views[zone] = bounds
+        return bounds
 
 
 def dealer_kpis(
@@ -249,9 +290,6 @@ def dealer_kpis(
     """
     cfg = config or KpiConfig()
     tz = period.tz
-    # bounds in the very tzinfo object the records are converted to: comparing two
-    # datetimes that share a tzinfo is a plain field comparison, while comparing across
-    # zones computes both UTC offsets each time, which dominated the run time
     start = datetime.combine(period.first_day, time(), tz)
     end = datetime.combine(period.end_day, time(), tz)
     first, last = period.first_day, period.last_day
@@ -266,27 +304,29 @@ def dealer_kpis(
             acc = dealers[did] = _Dealer()
         return acc
 
+    low_bits = ~(-1 << _SHIFT)
     for o in ownerships:
-        acc = state(o.dealer_id)
-        if acc is None or o.since > last:
+        since = o.since
+        if since > last:
             continue
-        flags = _REPORTED
-        clock = 0
-        if o.active_on(last):
-            flags |= _HOLDS_AT_END
-            clock = o.since.toordinal()
-        if o.since >= first:
-            flags |= _NEW
-        else:
-            flags |= _EARLIER
-        old = acc.owners.get(o.customer_id, 0)
-        acc.owners[o.customer_id] = (old | flags) & ~(-1 << _SHIFT) | (
-            max(old >> _SHIFT, clock) << _SHIFT
-        )
+        acc = dealers.get(o.dealer_id) or state(o.dealer_id)
+        if acc is None:
+            continue
+        until = o.until
+        # Ownership.active_on(last), inlined: this loop runs once per car on file
+        holds = until is None or last < until
+        flags = _REPORTED | (_HOLDS_AT_END if holds else 0) | (_NEW if since >= first else _EARLIER)
+        clock = since.toordinal() if holds else 0
+        owners = acc.owners
+        old = owners.get(o.customer_id, 0)
+        owners[o.customer_id] = (old | flags) & low_bits | max(old >> _SHIFT, clock) << _SHIFT
 
+    individual = CustomerType.INDIVIDUAL
     for c in customers:
-        acc = state(c.dealer_id)
-        if acc is None or c.type is not CustomerType.INDIVIDUAL:
+        if c.type is not individual:
+            continue
+        acc = dealers.get(c.dealer_id)
+        if acc is None:
             continue
         packed = acc.owners.get(c.id)
         if packed is not None:
@@ -311,7 +351,15 @@ def dealer_kpis(
             acc.due_tasks[t.id] = group
             acc.callbacks_due[group] += 1
 
-    visit_kinds = (InteractionKind.INBOUND_CALL, InteractionKind.VISIT)
+    # the loop below runs once per interaction: enum members bound to locals once
+    k = InteractionKind
+    repair, callback, order_kind, delivery = k.REPAIR_ORDER, k.CALLBACK, k.ORDER, k.DELIVERY
+    event, call, visit, drive = k.EVENT, k.INBOUND_CALL, k.VISIT, k.TEST_DRIVE
+    pdi = ServiceKind.PDI
+    visit_kinds = (call, visit)
+    showroom_kinds = _SHOWROOM_KINDS
+    zones = _Zones(tz, start, end, loss_start)
+    views = zones.views
     for i in interactions:
         acc = dealers.get(i.dealer_id)
         if acc is None:
@@ -319,53 +367,57 @@ def dealer_kpis(
                 continue
             acc = dealers[i.dealer_id] = _Dealer()
         kind = i.kind
+        if kind is callback:  # the only kind whose time does not matter: no zone work
+            task_id = getattr(i.detail, "task_id", None)
+            if task_id is not None and task_id in acc.due_tasks:
+                acc.made_tasks.add(task_id)
+            continue
         at = i.occurred_at
-        if at.tzinfo is not tz:
+        zone = at.tzinfo
+        bounds = views[zone] if zone in views else zones.view(zone)
+        if bounds is None:
             at = at.astimezone(tz)
+            bounds = zones.home
+        p_start, p_end, p_loss, shift = bounds
         cid = i.customer_id
-        if kind is InteractionKind.REPAIR_ORDER:
-            if at >= end:
+        if kind is repair:
+            if at >= p_end:
                 continue
             detail = i.detail
-            if isinstance(detail, RepairOrder) and detail.service_kind is ServiceKind.PDI:
+            if isinstance(detail, RepairOrder) and detail.service_kind is pdi:
                 continue
-            if at >= start:
+            if at >= p_start:
                 acc.workshop += 1
                 if isinstance(detail, RepairOrder) and detail.by_appointment:
                     acc.appointments += 1
             if cid is not None:
                 packed = acc.owners.get(cid)
                 if packed is not None:
-                    day = at.toordinal()
+                    day = (at + shift).toordinal()
                     if day > packed >> _SHIFT:
                         acc.owners[cid] = packed & ~(-1 << _SHIFT) | day << _SHIFT
-        elif kind is InteractionKind.CALLBACK:
-            detail = i.detail
-            task_id = getattr(detail, "task_id", None)
-            if task_id is not None and task_id in acc.due_tasks:
-                acc.made_tasks.add(task_id)
-        elif at >= end:
+        elif at >= p_end:
             continue
-        elif kind in visit_kinds or kind in _SHOWROOM_KINDS or kind is InteractionKind.ORDER:
-            if cid is not None and at >= loss_start:
-                day = at.toordinal()
+        elif kind in visit_kinds or kind in showroom_kinds or kind is order_kind:
+            if cid is not None and at >= p_loss:
+                day = (at + shift).toordinal()
                 contact, order = acc.silence.get(cid, (0, 0))
-                if kind is InteractionKind.ORDER:
+                if kind is order_kind:
                     order = max(order, day)
-                elif kind is not InteractionKind.INBOUND_CALL:
+                elif kind is not call:
                     contact = max(contact, day)
                 acc.silence[cid] = (contact, order)
-            if at < start:
+            if at < p_start:
                 continue
-            if kind is InteractionKind.INBOUND_CALL:
+            if kind is call:
                 acc.calls += 1
                 flag = _CALL
-            elif kind is InteractionKind.VISIT:
+            elif kind is visit:
                 acc.visits += 1
                 flag = _VISIT | _SHOWROOM
-            elif kind is InteractionKind.ORDER:
+            elif kind is order_kind:
                 flag = _ORDER | _SHOWROOM
-            elif kind is InteractionKind.TEST_DRIVE:
+            elif kind is drive:
                 flag = _DRIVE | _SHOWROOM
             else:
                 flag = _SHOWROOM
@@ -373,21 +425,21 @@ def dealer_kpis(
                 if kind in visit_kinds:
                     acc.filed += 1
                 acc.prospects[cid] = acc.prospects.get(cid, 0) | flag
-        elif kind is InteractionKind.DELIVERY:
+        elif kind is delivery:
             detail = i.detail
-            if cid is not None and at >= loss_start:
+            if cid is not None and at >= p_loss:
                 contact, order = acc.silence.get(cid, (0, 0))
-                acc.silence[cid] = (contact, max(order, at.toordinal()))
-            if at < start or (isinstance(detail, Sale) and detail.is_virtual):
+                acc.silence[cid] = (contact, max(order, (at + shift).toordinal()))
+            if at < p_start or (isinstance(detail, Sale) and detail.is_virtual):
                 continue
             acc.deliveries += 1
             acc.delivery_ids.add(i.id)
             if isinstance(detail, Sale) and detail.ceremony:
                 acc.ceremonies += 1
-        elif kind is InteractionKind.EVENT:
+        elif kind is event:
             detail = i.detail
             if (
-                at >= start
+                at >= p_start
                 and cid is not None
                 and isinstance(detail, ClubActivity)
                 and detail.recorded_in_system

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterable, Iterator, Mapping
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from decimal import Decimal
 from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
 
+import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -339,6 +341,22 @@ def test_order_of_records_does_not_matter(seed: int, drop: set[int]) -> None:
     shuffled["interactions"] = rng.sample(subset, len(subset))
     expected = run(MARCH, {**STREAMS, "interactions": subset})
     assert run(MARCH, {k: once(v) for k, v in shuffled.items()}) == expected
+
+
+@pytest.mark.parametrize(
+    "zone",
+    [
+        timezone(timedelta(hours=8)),
+        timezone(timedelta(hours=-5)),
+        ZoneInfo("Asia/Shanghai"),
+        ZoneInfo("America/New_York"),
+        ZoneInfo("Asia/Kolkata"),
+    ],
+    ids=str,
+)
+def test_the_zone_records_arrive_in_does_not_matter(zone: tzinfo) -> None:
+    moved = [attrs.evolve(i, occurred_at=i.occurred_at.astimezone(zone)) for i in INTERACTIONS]
+    assert run(MARCH, {**STREAMS, "interactions": moved}) == run(MARCH, STREAMS)
 
 
 def _naive_filing_and_closing(items: list[Interaction]) -> tuple[int, int, int, int]:
