@@ -175,7 +175,8 @@ class FakeSmsGateway(_Recorder):
 
     def config(self, **overrides: Any) -> SmsHttpConfig:
         """The adapter configuration for this gateway (``overrides`` replace fields)."""
-        return fake_gateway_config(self.url, self.token, **overrides)
+        url = overrides.pop("url", self.url)
+        return fake_gateway_config(url, self.token, **overrides)
 
     def start(self) -> Self:
         self._thread = threading.Thread(
