@@ -347,16 +347,19 @@ def _probe(message: OutboxMessage, task: FollowUpTask | None, now: datetime) -> 
     )
 
 
-def run_workers(dispatchers: Sequence[Dispatcher]) -> DispatchReport:
-    """Run each dispatcher in its own thread until none has anything due; the sum of
-    their reports. Errors in a worker are raised here after all threads stopped."""
+def run_workers(
+    dispatchers: Sequence[Dispatcher], *, max_batches: int | None = None
+) -> DispatchReport:
+    """Run each dispatcher in its own thread until none has anything due (or each ran
+    ``max_batches`` batches); the sum of their reports. Errors in a worker are raised
+    here after all threads stopped."""
     reports: list[DispatchReport] = []
     errors: list[BaseException] = []
     lock = threading.Lock()
 
     def work(dispatcher: Dispatcher) -> None:
         try:
-            report = dispatcher.run_until_idle()
+            report = dispatcher.run_until_idle(max_batches=max_batches)
         except BaseException as exc:
             with lock:
                 errors.append(exc)
