@@ -45,7 +45,6 @@ from crm_core.domain.ports.storage import Clock, UnitOfWork
 from crm_core.domain.task import FollowUpTask, TaskStatus
 from crm_core.errors import (
     ConflictError,
-    NotFoundError,
     PermanentNotifierError,
     TransientNotifierError,
     ValidationError,
@@ -200,10 +199,31 @@ class Dispatcher:
                 limit=self._settings.batch,
                 dealer_id=self._dealer_id,
             )
+            # the customers and tasks of the whole batch in one read: consent is checked
+            # against records at most one batch old
+            customers, tasks = self._read(uow, claimed)
         report = DispatchReport(claimed=len(claimed))
         for message in claimed:
-            report += _ONE[self._settle(message)]
+            customer = customers.get((message.dealer_id, message.customer_id))
+            task = tasks.get((message.dealer_id, message.task_id)) if message.task_id else None
+            report += _ONE[self._settle(message, customer, task)]
         return report
+
+    @staticmethod
+    def _read(
+        uow: UnitOfWork, messages: Sequence[OutboxMessage]
+    ) -> tuple[dict[tuple[str, str], Customer], dict[tuple[str, str], FollowUpTask]]:
+        customers: dict[tuple[str, str], Customer] = {}
+        tasks: dict[tuple[str, str], FollowUpTask] = {}
+        for dealer_id in {m.dealer_id for m in messages}:
+            mine = [m for m in messages if m.dealer_id == dealer_id]
+            found = uow.customers.get_many(dealer_id, {m.customer_id for m in mine})
+            customers.update(((dealer_id, k), v) for k, v in found.items())
+            task_ids = {m.task_id for m in mine if m.task_id is not None}
+            if task_ids:
+                planned = uow.tasks.get_many(dealer_id, task_ids)
+                tasks.update(((dealer_id, k), v) for k, v in planned.items())
+        return customers, tasks
 
     def run_until_idle(self, *, max_batches: int | None = None) -> DispatchReport:
         """Run batches until nothing is due now (or ``max_batches`` ran)."""
@@ -217,16 +237,10 @@ class Dispatcher:
                 break
         return total
 
-    def _settle(self, message: OutboxMessage) -> str:
+    def _settle(
+        self, message: OutboxMessage, customer: Customer | None, task: FollowUpTask | None
+    ) -> str:
         now = self._clock()
-        with self._uow as uow:
-            try:
-                customer: Customer | None = uow.customers.get(
-                    message.dealer_id, message.customer_id
-                )
-            except NotFoundError:
-                customer = None
-            task = self._task(uow, message.dealer_id, message.task_id)
         if customer is None:
             return self._finish(
                 message, MessageStatus.PARKED, error="the customer no longer exists"
@@ -263,15 +277,6 @@ class Dispatcher:
             retry_at = self._clock() + self._settings.retry.delay(message.attempts, self._random)
             return self._release(message, retry_at, str(exc), "retried")
         return self._finish(message, MessageStatus.SENT, gateway_id=gateway_id)
-
-    @staticmethod
-    def _task(uow: UnitOfWork, dealer_id: DealerId, task_id: TaskId | None) -> FollowUpTask | None:
-        if task_id is None:
-            return None
-        try:
-            return uow.tasks.get(dealer_id, task_id)
-        except NotFoundError:
-            return None
 
     def _send(self, message: OutboxMessage, customer: Customer) -> str:
         if message.channel is Channel.SMS and self._sms is not None:
@@ -342,16 +347,19 @@ def _probe(message: OutboxMessage, task: FollowUpTask | None, now: datetime) -> 
     )
 
 
-def run_workers(dispatchers: Sequence[Dispatcher]) -> DispatchReport:
-    """Run each dispatcher in its own thread until none has anything due; the sum of
-    their reports. Errors in a worker are raised here after all threads stopped."""
+def run_workers(
+    dispatchers: Sequence[Dispatcher], *, max_batches: int | None = None
+) -> DispatchReport:
+    """Run each dispatcher in its own thread until none has anything due (or each ran
+    ``max_batches`` batches); the sum of their reports. Errors in a worker are raised
+    here after all threads stopped."""
     reports: list[DispatchReport] = []
     errors: list[BaseException] = []
     lock = threading.Lock()
 
     def work(dispatcher: Dispatcher) -> None:
         try:
-            report = dispatcher.run_until_idle()
+            report = dispatcher.run_until_idle(max_batches=max_batches)
         except BaseException as exc:
             with lock:
                 errors.append(exc)

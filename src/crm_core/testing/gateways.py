@@ -33,6 +33,7 @@ aiosmtpd is needed for :class:`FakeSmtpServer` (it is in the ``test`` extra).
 
 from __future__ import annotations
 
+import abc
 import asyncio
 import collections
 import email
@@ -74,7 +75,7 @@ class Fault(enum.StrEnum):
 _ACCEPTING = frozenset({Fault.ACCEPT_THEN_DROP, Fault.SLOW})
 
 
-class _Recorder:
+class _Recorder(abc.ABC):
     """Fault script and receipts shared by both gateways (thread-safe)."""
 
     def __init__(self, slow_seconds: float) -> None:
@@ -92,6 +93,25 @@ class _Recorder:
         """Requests for a key already delivered, which the gateway dropped as repeats."""
         self.bodies: dict[str, str] = {}
         """The text (SMS) or raw message (SMTP) of each key's first delivery."""
+
+    @abc.abstractmethod
+    def start(self) -> Self:
+        """Start serving in a background thread."""
+
+    @abc.abstractmethod
+    def stop(self) -> None:
+        """Stop serving and close the listening socket."""
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
 
     def fail_next(self, *faults: Fault) -> None:
         """Fail the next requests, one fault each, in order."""
@@ -175,7 +195,8 @@ class FakeSmsGateway(_Recorder):
 
     def config(self, **overrides: Any) -> SmsHttpConfig:
         """The adapter configuration for this gateway (``overrides`` replace fields)."""
-        return fake_gateway_config(self.url, self.token, **overrides)
+        url = overrides.pop("url", self.url)
+        return fake_gateway_config(url, self.token, **overrides)
 
     def start(self) -> Self:
         self._thread = threading.Thread(
@@ -187,17 +208,6 @@ class FakeSmsGateway(_Recorder):
     def stop(self) -> None:
         self._server.shutdown()
         self._server.server_close()
-
-    def __enter__(self) -> Self:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
 
     def _handle(self, request: BaseHTTPRequestHandler) -> None:
         length = int(request.headers.get("Content-Length") or 0)
@@ -342,17 +352,6 @@ class FakeSmtpServer(_Recorder):
 
     def stop(self) -> None:
         self._controller.stop()
-
-    def __enter__(self) -> Self:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
 
     def _authenticate(
         self, server: SMTP, session: Session, envelope: Envelope, mechanism: str, data: Any
