@@ -33,6 +33,7 @@ __all__ = [
     "StandardsError",
     "TransientNotifierError",
     "UnknownCalendarYearError",
+    "UnknownFestivalYearError",
     "ValidationError",
 ]
 
@@ -172,6 +173,19 @@ class UnknownCalendarYearError(ScheduleError, LookupError):
             f"no official working-day schedule for {year}; add the State Council's "
             f"schedule for {year} to the calendar"
         )
+
+
+class UnknownFestivalYearError(ScheduleError, LookupError):
+    """A lunar festival's date is asked for a year outside the shipped table (2000–2060).
+
+    The table is generated, not computed at run time; extend it with
+    ``tools/gen_lunar_table.py`` rather than guess a lunar date.
+    """
+
+    def __init__(self, festival: str, year: int) -> None:
+        self.festival = festival
+        self.year = year
+        super().__init__(f"no date for {festival} in {year}: the lunar table does not cover it")
 
 
 class InsufficientPointsError(ValidationError):

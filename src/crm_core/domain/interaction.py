@@ -163,7 +163,11 @@ class Interaction:
     updated_at: datetime | None = attrs.field(default=None, validator=aware)
 
     def __attrs_post_init__(self) -> None:
-        allowed = _DETAIL_FOR_KIND.get(self.kind, ())
+        try:
+            kind = InteractionKind(self.kind)
+        except (TypeError, ValueError) as exc:
+            raise ValidationError("not an interaction kind", field="kind") from exc
+        allowed = _DETAIL_FOR_KIND.get(kind, ())
         if self.detail is not None and not isinstance(self.detail, allowed):
             raise ValidationError(
                 f"{type(self.detail).__name__} detail does not belong to a {self.kind} interaction",

@@ -83,15 +83,26 @@ def _structure_decimal(value: Any, _: type) -> Decimal:
     return result
 
 
+def _structure_str_enum(value: Any, cls: type[enum.StrEnum]) -> enum.StrEnum:
+    # without this hook the ``str`` hook above would also catch StrEnum subclasses and let
+    # any string through as an enum member
+    if not isinstance(value, str):
+        raise ValidationError(f"expected a string, got {type(value).__name__}")
+    try:
+        return cls(value)
+    except ValueError as exc:
+        allowed = ", ".join(m.value for m in cls)
+        raise ValidationError(f"{value!r} is not one of: {allowed}") from exc
+
+
 def configure_converter(converter: cattrs.Converter) -> None:
     """Install crm_core's hooks on an existing converter (the cattrs convention)."""
     converter.register_unstructure_hook(date, date.isoformat)
     converter.register_unstructure_hook(datetime, datetime.isoformat)
     converter.register_structure_hook(date, _structure_date)
     converter.register_structure_hook(datetime, _structure_datetime)
-    # exactly str: a hook on str by type would also catch every StrEnum (a str subclass)
-    # and hand back plain strings where records expect enum members
-    converter.register_structure_hook_func(lambda t: t is str, _structure_str)
+    converter.register_structure_hook(str, _structure_str)
+    converter.register_structure_hook(enum.StrEnum, _structure_str_enum)
     converter.register_unstructure_hook(Decimal, str)
     converter.register_structure_hook(Decimal, _structure_decimal)
     # StrEnum members are str subclasses; emit the plain value so json.dumps and other

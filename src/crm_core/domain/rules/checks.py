@@ -1,0 +1,647 @@
+"""Record-level checks: a customer, a vehicle, a sale report, a repair order.
+
+Each returns a tuple of :class:`~crm_core.domain.rules.violation.Violation` — empty when
+the record is clean — and never raises for bad data, whatever the record holds (a host's
+import may put an int where a phone belongs; that is a violation, not a traceback). The
+defects are seed 000's list of what goes wrong in sale reports and repair orders sent to
+the OEM system; each has a stable code, documented in ``docs/rules.md``.
+
+Every threshold and word list is in :class:`RulePolicy`, which a host overrides per brand
+or dealer; any rule can be switched off or have its severity changed by code.
+
+>>> from crm_core import Customer, CustomerType
+>>> c = Customer(id="C1", dealer_id="D1", type=CustomerType.INDIVIDUAL, name="王先生",
+...              mobile="0571-8888888")
+>>> for v in check_customer(c):
+...     print(v)
+NAME_TITLE [error] name: ends with the title 先生; key the name only
+PHONE_LENGTH [error] mobile: 7 digits after area code 0571; local numbers there have 8
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date
+from types import MappingProxyType
+from typing import TypeVar
+
+import attrs
+
+from crm_core.domain.customer import Customer, CustomerType, Gender, IdDocumentType
+from crm_core.domain.dealer import Staff
+from crm_core.domain.interaction import Interaction, InteractionKind, RepairOrder, Sale, ServiceKind
+from crm_core.domain.rules import email as email_rules
+from crm_core.domain.rules import id_card, person_name, phone, plate, uscc, vin
+from crm_core.domain.rules.email import EmailPolicy
+from crm_core.domain.rules.id_card import IdCardPolicy
+from crm_core.domain.rules.person_name import NamePolicy
+from crm_core.domain.rules.phone import PhonePolicy
+from crm_core.domain.rules.plate import PlatePolicy
+from crm_core.domain.rules.uscc import UsccPolicy
+from crm_core.domain.rules.vin import VinPolicy
+from crm_core.domain.rules.violation import Severity, Violation
+from crm_core.domain.vehicle import UsageNature, Vehicle
+from crm_core.errors import ValidationError
+
+T = TypeVar("T")
+
+__all__ = [
+    "DEFAULT_RULE_POLICY",
+    "RepairReport",
+    "RulePolicy",
+    "SaleReport",
+    "StaffPhones",
+    "UsagePolicy",
+    "check_customer",
+    "check_repair_order",
+    "check_sale_report",
+    "check_vehicle",
+]
+
+
+def _frozen_usage(
+    value: Mapping[CustomerType, Iterable[UsageNature]],
+) -> Mapping[CustomerType, frozenset[UsageNature]]:
+    return MappingProxyType({CustomerType(k): frozenset(v) for k, v in value.items()})
+
+
+@attrs.frozen(slots=True)
+class UsagePolicy:
+    """Which usage natures (使用性质) fit which customer type. By default a person's car
+    is non-operating; a company's may be anything. A city that licenses individual taxi
+    owners adds ``UsageNature.TAXI`` to the individual's set."""
+
+    allowed: Mapping[CustomerType, frozenset[UsageNature]] = attrs.field(
+        factory=lambda: {
+            CustomerType.INDIVIDUAL: {UsageNature.NON_OPERATING},
+            CustomerType.COMPANY: set(UsageNature),
+        },
+        converter=_frozen_usage,
+        hash=False,
+    )
+
+
+def _severities(value: Mapping[str, Severity]) -> Mapping[str, Severity]:
+    return MappingProxyType({str(k): Severity(v) for k, v in value.items()})
+
+
+@attrs.frozen(slots=True)
+class RulePolicy:
+    """Everything a host may tune, with seed 000's defaults.
+
+    ``severity_overrides`` re-grades a rule by code (``{"USAGE_MISMATCH": WARNING}``);
+    ``disabled`` drops codes entirely. ``stock_marker`` is the name a stock or
+    pre-delivery car is recorded under, ``test_drive_marker`` the word a test-drive
+    car's sale report must carry in its remarks.
+
+    >>> strict = RulePolicy(severity_overrides={"NAME_TOO_SHORT": Severity.ERROR})
+    >>> strict.severity_overrides["NAME_TOO_SHORT"]
+    <Severity.ERROR: 'error'>
+    """
+
+    vin: VinPolicy = attrs.field(factory=VinPolicy)
+    plate: PlatePolicy = attrs.field(factory=PlatePolicy)
+    phone: PhonePolicy = attrs.field(factory=PhonePolicy)
+    name: NamePolicy = attrs.field(factory=NamePolicy)
+    id_card: IdCardPolicy = attrs.field(factory=IdCardPolicy)
+    uscc: UsccPolicy = attrs.field(factory=UsccPolicy)
+    email: EmailPolicy = attrs.field(factory=EmailPolicy)
+    usage: UsagePolicy = attrs.field(factory=UsagePolicy)
+    stock_marker: str = "商品车"
+    test_drive_marker: str = "试乘试驾车"
+    company_needs_uscc: bool = True
+    severity_overrides: Mapping[str, Severity] = attrs.field(
+        factory=dict, converter=_severities, hash=False
+    )
+    disabled: frozenset[str] = frozenset()
+
+
+DEFAULT_RULE_POLICY = RulePolicy()
+
+
+def _compact_phone(value: object) -> str | None:
+    if isinstance(value, Staff):
+        value = value.phone
+    if not isinstance(value, str):
+        return None
+    try:
+        return phone.compact(value)
+    except ValidationError:
+        return None
+
+
+@attrs.frozen(slots=True)
+class StaffPhones:
+    """The dealer's staff numbers, compacted once so that every customer check can ask
+    "is this a staff member's number?" in one look-up (seed 000's first phone defect).
+
+    >>> staff = StaffPhones.of(["138-0000-1111", "021 6234 5678"])
+    >>> "13800001111" in staff, "+86 21 62345678" in staff, "13912345678" in staff
+    (True, True, False)
+    """
+
+    numbers: frozenset[str] = frozenset()
+
+    @classmethod
+    def of(cls, staff: Iterable[Staff | str | None]) -> StaffPhones:
+        """From :class:`~crm_core.Staff` records or raw numbers in any notation."""
+        return cls(frozenset(n for n in map(_compact_phone, staff) if n))
+
+    def __contains__(self, value: object) -> bool:
+        if not self.numbers or not isinstance(value, str):
+            return False
+        return value in self.numbers or _compact_phone(value) in self.numbers
+
+    def __bool__(self) -> bool:
+        return bool(self.numbers)
+
+
+NO_STAFF = StaffPhones()
+
+
+@attrs.frozen(slots=True)
+class SaleReport:
+    """A sale as reported to the OEM (售车申报): the order or delivery, its buyer, its car."""
+
+    sale: Interaction
+    customer: Customer
+    vehicle: Vehicle
+
+
+@attrs.frozen(slots=True)
+class RepairReport:
+    """A repair order (维修工单申报): the interaction, the car, the registered customer
+    (``None`` when the DMS keeps no customer for the car)."""
+
+    order: Interaction
+    vehicle: Vehicle
+    customer: Customer | None = None
+
+
+def _typed(value: object, cls: type[T]) -> T | None:
+    """``value`` if it is a ``cls``, else None: records built by hand (not through the
+    converter) can hold anything, and a check must report that rather than crash."""
+    return value if isinstance(value, cls) else None
+
+
+def _record_type(expected: str, value: object) -> tuple[Violation, ...]:
+    return (Violation("RECORD_TYPE", "", f"expected a {expected}, got {type(value).__name__}"),)
+
+
+def _blank(value: object) -> bool:
+    """An optional field left empty: None, empty or only whitespace. Not a defect."""
+    return not value or (isinstance(value, str) and value.isspace())
+
+
+def _finish(found: list[Violation], policy: RulePolicy) -> tuple[Violation, ...]:
+    if not found:
+        return ()
+    if policy.disabled:
+        found = [v for v in found if v.code not in policy.disabled]
+    overrides = policy.severity_overrides
+    if overrides:
+        found = [
+            Violation(v.code, v.field, v.message, overrides[v.code]) if v.code in overrides else v
+            for v in found
+        ]
+    return tuple(found)
+
+
+def _check_phone(
+    value: object,
+    field: str,
+    staff: StaffPhones,
+    policy: RulePolicy,
+    found: list[Violation],
+    *,
+    mobile_only: bool = False,
+) -> None:
+    kind, digits, violations = phone.analyse(value, field, policy.phone)
+    found.extend(violations)
+    if mobile_only and kind is phone.PhoneKind.LANDLINE and not violations:
+        found.append(
+            Violation(
+                "PHONE_NOT_MOBILE",
+                field,
+                "a landline in the mobile field: SMS will not reach it",
+                Severity.WARNING,
+            )
+        )
+    if staff.numbers and (digits in staff.numbers if digits else value in staff):
+        found.append(_staff_number(field))
+
+
+def _staff_number(field: str) -> Violation:
+    return Violation(
+        "PHONE_STAFF_NUMBER", field, "a dealer staff member's number entered as the customer's"
+    )
+
+
+def _check_resident_id(
+    customer: Customer, policy: RulePolicy, today: date | None, found: list[Violation]
+) -> None:
+    number = customer.id_number
+    if not id_card.is_clean(number, policy.id_card, today):
+        violations = id_card.check(number, field="id_number", policy=policy.id_card, today=today)
+        found.extend(violations)
+        if any(v.is_error for v in violations) or not isinstance(number, str):
+            return
+        number = id_card.compact(number)
+    assert isinstance(number, str)  # is_clean() and check() passed only text
+    if customer.birthday is not None and id_card.decode_birth_date(number) != customer.birthday:
+        found.append(
+            Violation(
+                "ID_CARD_BIRTHDAY_MISMATCH",
+                "birthday",
+                "differs from the birth date in the ID number",
+                Severity.WARNING,
+            )
+        )
+    gender = customer.gender
+    if gender is not Gender.UNKNOWN and gender is not (
+        Gender.MALE if number[16] in "13579" else Gender.FEMALE
+    ):
+        found.append(
+            Violation(
+                "ID_CARD_GENDER_MISMATCH",
+                "gender",
+                "differs from the gender encoded in the ID number",
+                Severity.WARNING,
+            )
+        )
+
+
+def _check_customer(
+    customer: Customer, staff: StaffPhones, policy: RulePolicy, today: date | None
+) -> list[Violation]:
+    # The hot path of a bulk check. Each field first gets its module's is_clean() (one
+    # regex, no compaction, no allocation); only a value that fails it is diagnosed.
+    # Blank tests are inlined (``not v or v.isspace()``) rather than calls.
+    found: list[Violation] = []
+    name = customer.name
+    is_stock_placeholder = name == policy.stock_marker
+    kind: object = customer.type  # a hand-built record may hold anything
+    if kind is CustomerType.INDIVIDUAL:
+        if not is_stock_placeholder and not person_name.is_clean(name, policy.name):
+            found.extend(person_name.check(name, field="name", policy=policy.name))
+    elif kind is CustomerType.COMPANY:
+        _check_company(customer, policy, found)
+    else:
+        found.append(Violation("RECORD_TYPE", "type", "not a customer type"))
+    phones = 0
+    mobile = customer.mobile
+    if mobile is not None and phone.is_clean(mobile, policy.phone) and mobile[0] == "1":
+        phones += 1
+        if staff.numbers and mobile in staff.numbers:
+            found.append(_staff_number("mobile"))
+    elif mobile and not (type(mobile) is str and mobile.isspace()):
+        phones += 1
+        _check_phone(mobile, "mobile", staff, policy, found, mobile_only=True)
+    for field, value in (
+        ("office_phone", customer.office_phone),
+        ("home_phone", customer.home_phone),
+    ):
+        if value is None:
+            continue
+        if phone.is_clean(value, policy.phone):
+            phones += 1
+            if staff.numbers and str(value).replace("-", "") in staff.numbers:
+                found.append(_staff_number(field))
+        elif value and not (type(value) is str and value.isspace()):
+            phones += 1
+            _check_phone(value, field, staff, policy, found)
+    if not phones and not is_stock_placeholder:
+        found.append(
+            Violation("CUSTOMER_NO_PHONE", "mobile", "no phone number at all", Severity.WARNING)
+        )
+    email = customer.email
+    if (
+        email
+        and not email_rules.is_clean(email, policy.email)
+        and not (type(email) is str and email.isspace())
+    ):
+        found.extend(email_rules.check(email, field="email", policy=policy.email))
+    id_number = customer.id_number
+    if id_number and not (type(id_number) is str and id_number.isspace()):
+        _check_id_document(customer, policy, today, found)
+    postcode = customer.postcode
+    if postcode and not (
+        type(postcode) is str
+        and (
+            postcode.isspace() or (len(postcode) == 6 and postcode.isdigit() and postcode.isascii())
+        )
+    ):
+        found.append(
+            Violation("POSTCODE_FORMAT", "postcode", "a postcode has six digits", Severity.WARNING)
+        )
+    return found
+
+
+def _check_company(customer: Customer, policy: RulePolicy, found: list[Violation]) -> None:
+    if _blank(customer.name) or not isinstance(customer.name, str):
+        found.append(Violation("NAME_MISSING", "name", "no company name"))
+    if not _blank(customer.contact_person) and not person_name.is_clean(
+        customer.contact_person, policy.name
+    ):
+        found.extend(
+            person_name.check(customer.contact_person, field="contact_person", policy=policy.name)
+        )
+    if _blank(customer.uscc):
+        if policy.company_needs_uscc:
+            found.append(
+                Violation(
+                    "COMPANY_NO_USCC",
+                    "uscc",
+                    "a company customer without its unified social credit code",
+                    Severity.WARNING,
+                )
+            )
+    elif not uscc.is_clean(customer.uscc, policy.uscc):
+        found.extend(uscc.check(customer.uscc, field="uscc", policy=policy.uscc))
+
+
+def _check_id_document(
+    customer: Customer, policy: RulePolicy, today: date | None, found: list[Violation]
+) -> None:
+    if customer.id_type is IdDocumentType.RESIDENT_ID:
+        _check_resident_id(customer, policy, today, found)
+    elif customer.id_type is IdDocumentType.USCC:
+        found.extend(uscc.check(customer.id_number, field="id_number", policy=policy.uscc))
+    elif customer.id_type is None:
+        found.append(
+            Violation(
+                "ID_TYPE_MISSING",
+                "id_type",
+                "an ID number without its document type",
+                Severity.WARNING,
+            )
+        )
+
+
+def check_customer(
+    customer: Customer,
+    *,
+    staff: StaffPhones = NO_STAFF,
+    policy: RulePolicy = DEFAULT_RULE_POLICY,
+    today: date | None = None,
+) -> tuple[Violation, ...]:
+    """Seed 000's defects of a customer record: the name (titles, spaces, joining
+    symbols, digits), the phones (staff numbers, digit counts, area codes), the e-mail,
+    the ID or credit code. ``staff`` holds the dealer's staff numbers; ``today`` enables
+    the future-birth-date rule.
+
+    >>> from crm_core import Customer, CustomerType
+    >>> staff = StaffPhones.of(["13800001111"])
+    >>> c = Customer(id="C1", dealer_id="D1", type=CustomerType.INDIVIDUAL, name="王芳",
+    ...              mobile="138-0000-1111")
+    >>> [v.code for v in check_customer(c, staff=staff)]
+    ['PHONE_STAFF_NUMBER']
+    """
+    record = _typed(customer, Customer)
+    if record is None:
+        return _record_type("Customer", customer)
+    return _finish(_check_customer(record, staff, policy, today), policy)
+
+
+def _check_vehicle(vehicle: Vehicle, policy: RulePolicy) -> list[Violation]:
+    found: list[Violation] = []
+    if not vin.is_clean(vehicle.vin):
+        found.extend(vin.check(vehicle.vin, field="vin", policy=policy.vin))
+    licence = vehicle.plate
+    if not plate.is_clean(licence, policy.plate) and not _blank(licence):
+        found.extend(plate.check(licence, field="plate", policy=policy.plate))
+    purchased, delivered = vehicle.purchase_date, vehicle.delivery_date
+    if (
+        isinstance(purchased, date)
+        and isinstance(delivered, date)
+        and delivered < purchased
+        and not vehicle.is_used
+    ):
+        found.append(
+            Violation(
+                "VEHICLE_DATES", "delivery_date", "delivered before it was bought", Severity.WARNING
+            )
+        )
+    return found
+
+
+def check_vehicle(
+    vehicle: Vehicle, *, policy: RulePolicy = DEFAULT_RULE_POLICY
+) -> tuple[Violation, ...]:
+    """The VIN (length, alphabet, check digit, the seed's legacy prefixes) and the plate
+    (province, joining symbols, GA 36-2018 formats).
+
+    >>> from crm_core import Vehicle
+    >>> v = Vehicle(id="V1", dealer_id="D1", vin="LSVAU218XN2183294", plate="沪A-12345")
+    >>> [v.code for v in check_vehicle(v)]
+    ['PLATE_JOINING_SYMBOL']
+    """
+    record = _typed(vehicle, Vehicle)
+    if record is None:
+        return _record_type("Vehicle", vehicle)
+    return _finish(_check_vehicle(record, policy), policy)
+
+
+def _nested(found: list[Violation], prefix: str, violations: Iterable[Violation]) -> None:
+    found.extend(v.at(prefix) for v in violations)
+
+
+def _customer_part(
+    raw: object, staff: StaffPhones, policy: RulePolicy, today: date | None, found: list[Violation]
+) -> Customer | None:
+    """A report's customer checked, its violations prefixed ``customer.``."""
+    customer = _typed(raw, Customer)
+    if customer is None:
+        _nested(found, "customer", _record_type("Customer", raw))
+    else:
+        _nested(found, "customer", _check_customer(customer, staff, policy, today))
+    return customer
+
+
+def _vehicle_part(raw: object, policy: RulePolicy, found: list[Violation]) -> Vehicle | None:
+    """A report's vehicle checked, its violations prefixed ``vehicle.``."""
+    vehicle = _typed(raw, Vehicle)
+    if vehicle is None:
+        _nested(found, "vehicle", _record_type("Vehicle", raw))
+    else:
+        _nested(found, "vehicle", _check_vehicle(vehicle, policy))
+    return vehicle
+
+
+def _mismatch(found: list[Violation], field: str, record: str) -> None:
+    found.append(
+        Violation("REPORT_MISMATCH", field, f"the report's {record} is not the one it refers to")
+    )
+
+
+def check_sale_report(
+    report: SaleReport,
+    *,
+    staff: StaffPhones = NO_STAFF,
+    policy: RulePolicy = DEFAULT_RULE_POLICY,
+    today: date | None = None,
+) -> tuple[Violation, ...]:
+    """A sale report (售车申报): the customer's and the vehicle's checks (fields prefixed
+    ``customer.`` and ``vehicle.``) plus what only the report shows — a usage nature that
+    does not fit the customer type, and a test-drive car not marked 试乘试驾车 in the
+    remarks.
+    """
+    checked = _typed(report, SaleReport)
+    if checked is None:
+        return _record_type("SaleReport", report)
+    found: list[Violation] = []
+    customer = _customer_part(checked.customer, staff, policy, today, found)
+    vehicle = _vehicle_part(checked.vehicle, policy, found)
+    sale = _typed(checked.sale, Interaction)
+    if sale is None or sale.kind not in (InteractionKind.ORDER, InteractionKind.DELIVERY):
+        found.append(Violation("REPORT_KIND", "sale", "not an order or a delivery"))
+        return _finish(found, policy)
+    detail = _typed(sale.detail, Sale)
+    if customer is None or vehicle is None:
+        return _finish(found, policy)
+    if sale.customer_id is not None and sale.customer_id != customer.id:
+        _mismatch(found, "sale.customer_id", "customer")
+    if sale.vehicle_id is not None and sale.vehicle_id != vehicle.id:
+        _mismatch(found, "sale.vehicle_id", "vehicle")
+    customer_type = _typed(customer.type, CustomerType)
+    usage = _typed(vehicle.usage, UsageNature)
+    if usage is None:
+        found.append(Violation("RECORD_TYPE", "vehicle.usage", "not a usage nature"))
+    elif customer_type is not None and usage not in policy.usage.allowed.get(
+        customer_type, frozenset()
+    ):
+        found.append(
+            Violation(
+                "USAGE_MISMATCH",
+                "vehicle.usage",
+                f"usage nature {usage} does not fit customer type {customer_type}",
+            )
+        )
+    remarks = detail.remarks if detail is not None and isinstance(detail.remarks, str) else ""
+    marked = policy.test_drive_marker in remarks
+    if vehicle.is_test_drive and not marked:
+        found.append(
+            Violation(
+                "TEST_DRIVE_NOT_MARKED",
+                "sale.detail.remarks",
+                f"a dealer test-drive car: the remarks must say {policy.test_drive_marker}",
+            )
+        )
+    elif marked and not vehicle.is_test_drive:
+        found.append(
+            Violation(
+                "TEST_DRIVE_NOT_FLAGGED",
+                "vehicle.is_test_drive",
+                f"the remarks say {policy.test_drive_marker} but the car is not flagged as one",
+                Severity.WARNING,
+            )
+        )
+    if vehicle.is_stock:
+        found.append(
+            Violation(
+                "STOCK_VEHICLE_SOLD",
+                "vehicle.is_stock",
+                f"a sold car still flagged as {policy.stock_marker}",
+                Severity.WARNING,
+            )
+        )
+    return _finish(found, policy)
+
+
+def _check_stock_names(
+    order: RepairOrder, customer: Customer | None, policy: RulePolicy, found: list[Violation]
+) -> None:
+    marker = policy.stock_marker
+    if customer is not None and customer.name != marker:
+        found.append(
+            Violation(
+                "STOCK_NOT_MARKED",
+                "customer.name",
+                f"a stock or pre-delivery car serviced under a name or number; "
+                f"record it as {marker}",
+            )
+        )
+    if not _blank(order.reporter_name) and order.reporter_name != marker:
+        found.append(
+            Violation(
+                "STOCK_NOT_MARKED",
+                "order.detail.reporter_name",
+                f"a stock or pre-delivery car: the reporter must be {marker}",
+            )
+        )
+
+
+def check_repair_order(
+    report: RepairReport,
+    *,
+    staff: StaffPhones = NO_STAFF,
+    policy: RulePolicy = DEFAULT_RULE_POLICY,
+    today: date | None = None,
+) -> tuple[Violation, ...]:
+    """A repair order (维修工单): the vehicle's and customer's checks, the reporter
+    (报修人) — a person, not a company — and the stock-vehicle rule: a car in stock or in
+    pre-delivery inspection is recorded as 商品车, never under a person's name or a number.
+    """
+    checked = _typed(report, RepairReport)
+    if checked is None:
+        return _record_type("RepairReport", report)
+    found: list[Violation] = []
+    vehicle = _vehicle_part(checked.vehicle, policy, found)
+    customer = (
+        _customer_part(checked.customer, staff, policy, today, found)
+        if checked.customer is not None
+        else None
+    )
+    order = _typed(checked.order, Interaction)
+    detail = _typed(order.detail, RepairOrder) if order is not None else None
+    if order is None or order.kind is not InteractionKind.REPAIR_ORDER or detail is None:
+        found.append(Violation("REPORT_KIND", "order", "not a repair order with its detail"))
+        return _finish(found, policy)
+    if vehicle is None or (customer is None and checked.customer is not None):
+        return _finish(found, policy)
+    if order.vehicle_id is not None and order.vehicle_id != vehicle.id:
+        _mismatch(found, "order.vehicle_id", "vehicle")
+    if customer is not None and order.customer_id is not None and order.customer_id != customer.id:
+        _mismatch(found, "order.customer_id", "customer")
+    if vehicle.is_stock or detail.service_kind is ServiceKind.PDI:
+        _check_stock_names(detail, customer, policy, found)
+    else:
+        if customer is not None and customer.name == policy.stock_marker:
+            found.append(
+                Violation(
+                    "STOCK_NOT_FLAGGED",
+                    "vehicle.is_stock",
+                    f"recorded as {policy.stock_marker} but the car is not flagged as stock",
+                    Severity.WARNING,
+                )
+            )
+        if _blank(detail.reporter_name):
+            found.append(
+                Violation(
+                    "REPORTER_MISSING",
+                    "order.detail.reporter_name",
+                    "no reporter: the after-sales callback goes to the reporter",
+                    Severity.WARNING,
+                )
+            )
+        else:
+            found.extend(
+                v.at("order.detail")
+                for v in person_name.check(
+                    detail.reporter_name, field="reporter_name", policy=policy.name
+                )
+            )
+        if _blank(vehicle.plate):
+            found.append(
+                Violation(
+                    "REPAIR_NO_PLATE",
+                    "vehicle.plate",
+                    "a repair order without the car's plate",
+                    Severity.WARNING,
+                )
+            )
+    for field in ("reporter_phone", "callback_phone"):
+        value = getattr(detail, field)
+        if not _blank(value):
+            _check_phone(value, f"order.detail.{field}", staff, policy, found)
+    return _finish(found, policy)

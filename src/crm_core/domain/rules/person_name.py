@@ -1,0 +1,271 @@
+"""Personal names as a DMS stores them (客户姓名, 报修人, 联系人).
+
+Seed 000's most common name defects: a title instead of or after the name (王先生,
+李小姐, 张总), spaces (王 芳), joining symbols (王-芳), digits (王芳2) — and, for the person
+who brought a car in for repair, a company's name where a person's belongs. A name is
+not an identifier with a checksum, so the rules are heuristics kept as data in
+:class:`NamePolicy`: the titles, the words that mark a company, the placeholders people
+type when they do not know the name.
+
+Chinese names may contain the middle dot of transcribed minority and foreign names
+(买买提·艾力); Latin-script names may contain single spaces, hyphens and apostrophes
+(Jean-Pierre O'Neil); neither is a defect.
+
+>>> [v.code for v in check("王先生")]
+['NAME_TITLE']
+>>> [v.code for v in check("王 芳")]
+['NAME_SPACE']
+>>> [v.code for v in check("上海大众汽车有限公司")]
+['NAME_COMPANY']
+>>> validate("王 芳"), is_valid("买买提·艾力"), is_valid("Jean-Pierre Dupont")
+('王芳', True, True)
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+from types import MappingProxyType
+
+import attrs
+
+from crm_core.domain.rules._support import (
+    fixed_point,
+    holds,
+    nfkc,
+    not_text,
+    raise_first_error,
+    require_text,
+)
+from crm_core.domain.rules.violation import Severity, Violation
+from crm_core.errors import InvalidComponent, InvalidFormat, InvalidLength, ValidationError
+
+__all__ = [
+    "DEFAULT_POLICY",
+    "NamePolicy",
+    "check",
+    "compact",
+    "format",
+    "is_clean",
+    "is_valid",
+    "looks_like_company",
+    "validate",
+]
+
+_CJK = "\u3400-\u4dbf\u4e00-\u9fff\U00020000-\U0002a6df"
+_CJK_CHAR = re.compile(f"[{_CJK}]")
+_NAME_DOTS = "·•・"
+_ERRORS: Mapping[str, type[ValidationError]] = MappingProxyType(
+    {
+        "NAME_MISSING": InvalidLength,
+        "NAME_LENGTH": InvalidLength,
+        "NAME_COMPANY": InvalidComponent,
+        "NAME_TITLE": InvalidComponent,
+        "NAME_PLACEHOLDER": InvalidFormat,
+        "NAME_DIGITS": InvalidFormat,
+        "NAME_SPACE": InvalidFormat,
+        "NAME_JOINING_SYMBOL": InvalidFormat,
+        "NAME_CHARACTERS": InvalidFormat,
+    }
+)
+
+
+@attrs.frozen(slots=True)
+class NamePolicy:
+    """Titles, company markers and placeholders; matched on the upper-cased name."""
+
+    titles: tuple[str, ...] = (
+        "先生",
+        "小姐",
+        "女士",
+        "太太",
+        "夫人",
+        "老板",
+        "总",
+        "经理",
+        "师傅",
+        "老师",
+        "阿姨",
+        "同志",
+        "大哥",
+        "大姐",
+    )
+    latin_titles: frozenset[str] = frozenset({"MR", "MRS", "MS", "MISS", "DR", "SIR", "MADAM"})
+    company_markers: tuple[str, ...] = (
+        "公司",
+        "有限",
+        "集团",
+        "股份",
+        "工厂",
+        "商行",
+        "车行",
+        "中心",
+        "银行",
+        "医院",
+        "学校",
+        "大学",
+        "研究所",
+        "事务所",
+        "委员会",
+        "政府",
+        "合作社",
+        "门市部",
+        "经营部",
+        "LTD",
+        "CO.",
+        "INC.",
+        "LLC",
+        "CORP",
+        "GMBH",
+    )
+    placeholders: frozenset[str] = frozenset(
+        {"客户", "顾客", "车主", "散客", "未知", "不详", "无", "测试", "某某", "TEST", "X", "XX"}
+    )
+    joining_symbols: str = "-－—–_/\\&+~|、,，;；:：*#@"
+    max_length: int = 30
+    _company: re.Pattern[str] = attrs.field(init=False, eq=False, repr=False, hash=False)
+    _clean: re.Pattern[str] = attrs.field(init=False, eq=False, repr=False, hash=False)
+
+    @_company.default
+    def _compile_company(self) -> re.Pattern[str]:
+        return re.compile("|".join(re.escape(m.upper()) for m in self.company_markers))
+
+    @_clean.default
+    def _compile_clean(self) -> re.Pattern[str]:
+        # two to four Chinese characters, not ending in a title, holding no company word
+        titles = "|".join(map(re.escape, self.titles)) or "(?!)"
+        markers = "|".join(re.escape(m.upper()) for m in self.company_markers) or "(?!)"
+        return re.compile(f"(?!.*(?:{titles})\\Z)(?!.*(?:{markers}))[{_CJK}]{{2,4}}")
+
+
+DEFAULT_POLICY = NamePolicy()
+
+
+def compact(value: str) -> str:
+    """Full-width to ASCII, outer spaces removed; a Chinese name loses inner spaces too,
+    a Latin one keeps single spaces between its parts."""
+    return fixed_point(_compact_once, require_text(value, "a name"))
+
+
+def _compact_once(value: str) -> str:
+    text = nfkc(value).strip()
+    if _CJK_CHAR.search(text):
+        return "".join(text.split())
+    return " ".join(text.split())
+
+
+def is_clean(value: object, policy: NamePolicy = DEFAULT_POLICY) -> bool:
+    """True when :func:`check` would find nothing, decided by one regex for the common
+    case (a Chinese name of two to four characters); False means "look closer", not
+    "wrong". Bulk checks call it first.
+
+    >>> is_clean("王芳"), is_clean("王先生"), is_clean("Zhang Wei")
+    (True, False, False)
+    """
+    return (
+        type(value) is str
+        and policy._clean.fullmatch(value) is not None
+        and value not in policy.placeholders
+    )
+
+
+def looks_like_company(value: str, policy: NamePolicy = DEFAULT_POLICY) -> bool:
+    """True when the text names an organisation (有限公司, 集团, Ltd …).
+
+    >>> looks_like_company("杭州顺达物流有限公司"), looks_like_company("王芳")
+    (True, False)
+    """
+    return bool(policy._company.search(nfkc(value).upper()))
+
+
+def _title_violation(text: str, has_cjk: bool, field: str, policy: NamePolicy) -> Violation | None:
+    if has_cjk:
+        bare = "".join(c for c in text if c.isalpha())  # 王先生2 too
+        for title in policy.titles:
+            if bare.endswith(title):
+                return Violation(
+                    "NAME_TITLE", field, f"ends with the title {title}; key the name only"
+                )
+        return None
+    first = text.split()[0].rstrip(".").upper() if text.split() else ""
+    if first in policy.latin_titles and len(text.split()) > 1:
+        return Violation("NAME_TITLE", field, "starts with a title; key the name only")
+    return None
+
+
+def check(
+    value: object, *, field: str = "name", policy: NamePolicy = DEFAULT_POLICY
+) -> tuple[Violation, ...]:
+    """Every defect of a personal name as entered; never raises."""
+    if not isinstance(value, str):
+        return not_text(field, "NAME_CHARACTERS", value)
+    if is_clean(value, policy):
+        return ()
+    text = nfkc(value)
+    stripped = text.strip()
+    if not stripped:
+        return (Violation("NAME_MISSING", field, "no name"),)
+    if len(stripped) > policy.max_length:
+        return (
+            Violation(
+                "NAME_LENGTH", field, f"{len(stripped)} characters; at most {policy.max_length}"
+            ),
+        )
+    upper = stripped.upper()
+    if upper in policy.placeholders or "".join(upper.split()) in policy.titles:
+        return (Violation("NAME_PLACEHOLDER", field, "a placeholder, not a name"),)
+    found: list[Violation] = []
+    if policy._company.search(upper):
+        found.append(
+            Violation("NAME_COMPANY", field, "a company's name where a person's name belongs")
+        )
+    has_cjk = bool(_CJK_CHAR.search(stripped))
+    title = _title_violation(stripped, has_cjk, field, policy)
+    if title is not None:
+        found.append(title)
+    if any(c.isdigit() for c in stripped):
+        found.append(Violation("NAME_DIGITS", field, "contains digits"))
+    if has_cjk:
+        spaced = any(c.isspace() for c in text)
+    else:
+        spaced = (
+            text != stripped or "  " in stripped or any(c.isspace() and c != " " for c in stripped)
+        )
+    if spaced:
+        found.append(Violation("NAME_SPACE", field, "contains spaces"))
+    joining = policy.joining_symbols if has_cjk else policy.joining_symbols.replace("-", "")
+    if any(c in joining for c in stripped):
+        found.append(Violation("NAME_JOINING_SYMBOL", field, "contains a joining symbol"))
+    allowed_marks = _NAME_DOTS if has_cjk else ".'-’"
+    if any(
+        not (c.isalpha() or c.isdigit() or c.isspace() or c in joining or c in allowed_marks)
+        or unicodedata.category(c) in ("Cc", "Cf", "Co", "Cs")
+        for c in stripped
+    ):
+        found.append(
+            Violation("NAME_CHARACTERS", field, "contains symbols, emoji or control characters")
+        )
+    if has_cjk and len(stripped) == 1:
+        found.append(
+            Violation(
+                "NAME_TOO_SHORT", field, "a single character: a surname only?", Severity.WARNING
+            )
+        )
+    return tuple(found)
+
+
+def validate(value: str, policy: NamePolicy = DEFAULT_POLICY) -> str:
+    """The compact name, or a typed error: InvalidComponent for a title or a company
+    name, InvalidFormat for digits, symbols and placeholders, InvalidLength when empty."""
+    name = compact(value)
+    raise_first_error(check(name, policy=policy), _ERRORS)
+    return name
+
+
+def is_valid(value: str, policy: NamePolicy = DEFAULT_POLICY) -> bool:
+    return holds(validate, value, policy)
+
+
+def format(value: str) -> str:
+    return compact(value)
