@@ -1,0 +1,583 @@
+"""Storage ports: what a repository must do, whatever database is behind it.
+
+A host keeps its own database; crm_core only needs these interfaces. Every adapter —
+ours (memory, SQLite, PostgreSQL) and a host's own — is held to the same contract by the
+suites in :mod:`crm_core.testing`, so the docstrings below are the specification those
+suites test.
+
+The contract shared by every repository:
+
+* **Ids are scoped by dealer.** A record is addressed by ``(dealer_id, id)``; two dealers
+  may use the same customer id. Reads never return another dealer's records.
+* **Not found.** ``get`` raises :class:`~crm_core.errors.NotFoundError`; ``get_many``
+  leaves missing ids out of its answer. Adding a record that refers to a missing
+  customer, vehicle or club member raises :class:`~crm_core.errors.NotFoundError` too.
+* **Duplicates.** ``add`` of an id that exists raises
+  :class:`~crm_core.errors.DuplicateError` and changes nothing.
+* **Versions.** The store stamps every write: ``add`` stores version 1, each ``update``
+  stores ``version + 1``, and ``updated_at`` is set from the adapter's injected clock (the
+  record's own values are ignored on the way in). ``update`` and ``remove`` take the
+  version the caller read; if the stored one differs (someone else wrote in between) they
+  raise :class:`~crm_core.errors.ConflictError` and never overwrite. Removing a record
+  that others still refer to raises :class:`~crm_core.errors.ConflictError`.
+* **Ordering.** Lists come in ``id`` order (Unicode code point order, the same on every
+  adapter) so that keyset paging with ``after=`` works everywhere.
+* **Changed since.** ``changed_since(dealer_id, since)`` returns the records whose
+  ``updated_at`` is at or after ``since``, oldest change first (ties by id): a host
+  syncing incrementally passes the last ``updated_at`` it saw and may see that one again,
+  never miss one.
+* **Units of work.** Repositories are reached through a :class:`UnitOfWork`; everything
+  written inside one ``with`` block is committed together or not at all.
+* **Text is stored exactly.** What goes in comes out code point for code point (Chinese
+  names, addresses, emoji).
+* **Driver errors never escape raw**: adapters translate them into
+  :class:`~crm_core.errors.RepositoryError` subclasses.
+"""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Callable, Iterable, Mapping
+from datetime import date, datetime, timedelta, tzinfo
+from types import TracebackType
+from typing import Any, Generic, Protocol, Self, TypeVar
+
+import attrs
+
+from crm_core.domain import personal_data
+from crm_core.domain.anchor import AnchorKind
+from crm_core.domain.audit import AuditEntry
+from crm_core.domain.case import Case
+from crm_core.domain.customer import Customer
+from crm_core.domain.dealer import Dealer, Staff
+from crm_core.domain.ids import (
+    CaseId,
+    CustomerId,
+    DealerId,
+    InteractionId,
+    MessageId,
+    OwnershipId,
+    StaffId,
+    TaskId,
+    VehicleId,
+)
+from crm_core.domain.interaction import Interaction, InteractionKind
+from crm_core.domain.membership import ClubMember, PointsEntry, Referral
+from crm_core.domain.message import MessageStatus, OutboxMessage
+from crm_core.domain.task import FollowUpTask
+from crm_core.domain.vehicle import Ownership, Vehicle
+from crm_core.errors import ValidationError
+
+__all__ = [
+    "AgendaSubject",
+    "AnchorHit",
+    "AnchorQuery",
+    "AuditLog",
+    "CaseRepository",
+    "Clock",
+    "ClubMemberRepository",
+    "CustomerRepository",
+    "DateRange",
+    "DealerRepository",
+    "InteractionRepository",
+    "OutboxRepository",
+    "OwnershipRepository",
+    "PointsLedgerRepository",
+    "ReferralRepository",
+    "Repository",
+    "StaffRepository",
+    "StoredRecord",
+    "TaskRepository",
+    "TaskUpsertResult",
+    "UnitOfWork",
+    "VehicleRepository",
+]
+
+Clock = Callable[[], datetime]
+"""Where an adapter gets ``updated_at`` from: returns an aware datetime. Injected, so
+tests can freeze time and the pure core never reads the clock itself."""
+
+
+class StoredRecord(Protocol):
+    """What every stored record has: its dealer, its id, and the store's stamps."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def dealer_id(self) -> DealerId: ...
+
+    @property
+    def version(self) -> int: ...
+
+    @property
+    def updated_at(self) -> datetime | None: ...
+
+
+R = TypeVar("R", bound=StoredRecord)
+K = TypeVar("K", bound=str)
+
+
+class Repository(abc.ABC, Generic[R, K]):
+    """The operations every per-dealer repository has (see the module docstring for the
+    contract on not-found, duplicates, versions, ordering and ``changed_since``)."""
+
+    @abc.abstractmethod
+    def get(self, dealer_id: DealerId, id: K) -> R:
+        """The record, or :class:`~crm_core.errors.NotFoundError`."""
+
+    @abc.abstractmethod
+    def get_many(self, dealer_id: DealerId, ids: Iterable[K]) -> dict[K, R]:
+        """The records that exist among ``ids``, keyed by id; missing ids are left out."""
+
+    @abc.abstractmethod
+    def add(self, record: R) -> R:
+        """Store a new record; returns it as stored (version 1, ``updated_at`` stamped).
+        :class:`~crm_core.errors.DuplicateError` if the id exists for the dealer."""
+
+    @abc.abstractmethod
+    def add_many(self, records: Iterable[R]) -> int:
+        """Store many new records at once (bulk import); returns how many. All or none:
+        one duplicate id raises :class:`~crm_core.errors.DuplicateError` and, like any
+        error, rolls back with the unit of work."""
+
+    @abc.abstractmethod
+    def update(self, record: R) -> R:
+        """Replace the stored record by ``record``, whose ``version`` must be the stored
+        one; returns it as stored (version + 1). :class:`~crm_core.errors.NotFoundError`
+        if it does not exist, :class:`~crm_core.errors.ConflictError` if the version is
+        stale."""
+
+    @abc.abstractmethod
+    def remove(self, dealer_id: DealerId, id: K, *, version: int) -> None:
+        """Delete a record read at ``version``. :class:`~crm_core.errors.NotFoundError`,
+        or :class:`~crm_core.errors.ConflictError` on a stale version or when other
+        records still refer to it."""
+
+    @abc.abstractmethod
+    def by_dealer(
+        self, dealer_id: DealerId, *, after: K | None = None, limit: int | None = None
+    ) -> list[R]:
+        """The dealer's records in id order, starting after id ``after`` (keyset paging)."""
+
+    @abc.abstractmethod
+    def changed_since(
+        self, dealer_id: DealerId, since: datetime, *, limit: int | None = None
+    ) -> list[R]:
+        """Records with ``updated_at >= since``, ordered by ``(updated_at, id)``."""
+
+
+class DealerRepository(abc.ABC):
+    """Dealers are addressed by their own id; otherwise the repository contract holds."""
+
+    @abc.abstractmethod
+    def get(self, dealer_id: DealerId) -> Dealer:
+        """The dealer, or :class:`~crm_core.errors.NotFoundError`."""
+
+    @abc.abstractmethod
+    def add(self, dealer: Dealer) -> Dealer:
+        """:class:`~crm_core.errors.DuplicateError` if the id exists."""
+
+    @abc.abstractmethod
+    def update(self, dealer: Dealer) -> Dealer:
+        """:class:`~crm_core.errors.ConflictError` on a stale version."""
+
+    @abc.abstractmethod
+    def all(self) -> list[Dealer]:
+        """Every dealer, in id order (a dealer group has tens, not millions)."""
+
+
+class StaffRepository(Repository[Staff, StaffId]):
+    """A dealer's employees."""
+
+
+class CustomerRepository(Repository[Customer, CustomerId]):
+    """Customer files (一人一档)."""
+
+
+class VehicleRepository(Repository[Vehicle, VehicleId]):
+    """Vehicle files (一车一档)."""
+
+    @abc.abstractmethod
+    def by_vin(self, dealer_id: DealerId, vin: str) -> list[Vehicle]:
+        """Vehicles recorded with exactly this VIN (more than one is a duplicate file)."""
+
+
+class OwnershipRepository(Repository[Ownership, OwnershipId]):
+    """Who held which vehicle when. ``add`` raises :class:`~crm_core.errors.NotFoundError`
+    when the customer or the vehicle does not exist."""
+
+    @abc.abstractmethod
+    def of_customer(self, dealer_id: DealerId, customer_id: CustomerId) -> list[Ownership]:
+        """Every ownership of the customer, current and past, in id order."""
+
+    @abc.abstractmethod
+    def of_vehicle(self, dealer_id: DealerId, vehicle_id: VehicleId) -> list[Ownership]:
+        """Every ownership of the vehicle, current and past, in id order."""
+
+
+class InteractionRepository(Repository[Interaction, InteractionId]):
+    """Contacts between dealer and customer. ``add`` raises
+    :class:`~crm_core.errors.NotFoundError` when a given customer or vehicle is missing."""
+
+    @abc.abstractmethod
+    def of_customer(self, dealer_id: DealerId, customer_id: CustomerId) -> list[Interaction]:
+        """The customer's history, oldest first (ties by id)."""
+
+    @abc.abstractmethod
+    def between(
+        self,
+        dealer_id: DealerId,
+        start: datetime,
+        end: datetime,
+        *,
+        kinds: Iterable[InteractionKind] | None = None,
+    ) -> list[Interaction]:
+        """Interactions with ``start <= occurred_at < end`` (of ``kinds`` if given),
+        oldest first (ties by id): the input of a month's KPIs."""
+
+
+class CaseRepository(Repository[Case, CaseId]):
+    """Hotline cases and complaints."""
+
+    @abc.abstractmethod
+    def of_customer(self, dealer_id: DealerId, customer_id: CustomerId) -> list[Case]:
+        """The customer's cases, oldest first (ties by id)."""
+
+    @abc.abstractmethod
+    def opened_between(self, dealer_id: DealerId, start: datetime, end: datetime) -> list[Case]:
+        """Cases with ``start <= opened_at < end``, oldest first (ties by id)."""
+
+
+@attrs.frozen(slots=True)
+class TaskUpsertResult:
+    """What :meth:`TaskRepository.upsert` did with each task it was given."""
+
+    inserted: tuple[TaskId, ...] = ()
+    updated: tuple[TaskId, ...] = ()
+    unchanged: tuple[TaskId, ...] = ()
+
+
+class TaskRepository(Repository[FollowUpTask, TaskId]):
+    """Follow-up tasks. The planner's output is stored with :meth:`upsert`."""
+
+    @abc.abstractmethod
+    def upsert(self, tasks: Iterable[FollowUpTask]) -> TaskUpsertResult:
+        """Store a plan idempotently, keyed by each task's stable id.
+
+        * a task whose id is not stored is inserted (version 1);
+        * a stored task still ``PLANNED`` or ``DEFERRED`` whose plan differs (due window,
+          assignee, priority, explanation…) is updated to the new plan, keeping its
+          status (version + 1);
+        * a stored task that is ``DONE`` or ``CANCELLED``, or identical, is left as it is
+          (done work is never re-opened by re-planning).
+
+        Storing the same plan twice stores it once, and so does storing it from two
+        processes at the same moment: no task is ever stored twice and neither process
+        fails. Versions in the given tasks are ignored. Each id is reported once in the
+        result; a task repeated within ``tasks`` counts as given once (the last wins).
+        """
+
+    @abc.abstractmethod
+    def of_customer(self, dealer_id: DealerId, customer_id: CustomerId) -> list[FollowUpTask]:
+        """The customer's tasks in ``(due_from, id)`` order."""
+
+    @abc.abstractmethod
+    def due_between(
+        self, dealer_id: DealerId, start: datetime, end: datetime
+    ) -> list[FollowUpTask]:
+        """Tasks whose due window overlaps ``[start, end)``, whatever their status, in
+        ``(due_from, id)`` order: a day's work list."""
+
+
+class OutboxRepository(Repository[OutboxMessage, MessageId]):
+    """Outgoing messages, written in the same unit of work as their tasks.
+
+    A dispatcher takes work with :meth:`claim_due` under a lease, sends, and reports back
+    with :meth:`complete` or :meth:`release`. Several dispatchers may run at once (in
+    threads, processes or on several hosts): a message is claimed by one of them at a
+    time — on PostgreSQL through ``SELECT … FOR UPDATE SKIP LOCKED``, on SQLite through
+    one atomic update under the database's write lock. A dispatcher that dies loses its
+    lease when ``lease_until`` passes, and the message becomes claimable again.
+    """
+
+    @abc.abstractmethod
+    def enqueue(self, messages: Iterable[OutboxMessage]) -> tuple[MessageId, ...]:
+        """Queue messages; returns the ids newly queued. A message whose id is already
+        stored is skipped, whatever its state: the id is derived from the task, so
+        re-planning can never queue the same text twice. Status and lease fields of the
+        given messages are ignored (a new message is ``QUEUED``, version 1)."""
+
+    @abc.abstractmethod
+    def claim_due(
+        self,
+        *,
+        now: datetime,
+        worker: str,
+        lease: timedelta,
+        limit: int,
+        dealer_id: DealerId | None = None,
+    ) -> list[OutboxMessage]:
+        """Claim up to ``limit`` messages that are due at ``now`` — ``QUEUED`` with
+        ``next_attempt_at`` (or, before the first attempt, ``not_before``) at or before
+        ``now``, or ``SENDING`` under a lease that expired — oldest due first.
+
+        Each claimed message becomes ``SENDING`` with ``lease_owner=worker``,
+        ``lease_until=now + lease``, ``attempts + 1`` and a new version; they are returned
+        in ``(dealer_id, id)`` order. No message is
+        handed to two claimers whose leases overlap. ``dealer_id`` restricts the claim to
+        one dealer (a store distributed by dealer should always pass it).
+        """
+
+    @abc.abstractmethod
+    def complete(
+        self,
+        dealer_id: DealerId,
+        message_id: MessageId,
+        *,
+        worker: str,
+        status: MessageStatus,
+        gateway_message_id: str | None = None,
+        error: str | None = None,
+    ) -> OutboxMessage:
+        """Record a final answer for a message this worker holds: ``SENT`` (with the
+        gateway's id), ``DELIVERED``, ``FAILED``, ``PARKED`` or ``SUPPRESSED`` (with
+        ``error`` as the reason). The lease is cleared.
+
+        :class:`~crm_core.errors.ConflictError` if the message is not ``SENDING`` under
+        this worker's lease (another dispatcher took it over);
+        :class:`~crm_core.errors.ValidationError` for ``QUEUED`` or ``SENDING``.
+        """
+
+    @abc.abstractmethod
+    def release(
+        self,
+        dealer_id: DealerId,
+        message_id: MessageId,
+        *,
+        worker: str,
+        retry_at: datetime,
+        error: str | None = None,
+    ) -> OutboxMessage:
+        """Give back a message after a transient failure: ``QUEUED`` again with
+        ``next_attempt_at=retry_at`` and ``last_error=error``, lease cleared.
+        :class:`~crm_core.errors.ConflictError` if this worker does not hold it."""
+
+    @abc.abstractmethod
+    def requeue(self, dealer_id: DealerId, message_id: MessageId, *, at: datetime) -> OutboxMessage:
+        """A person re-queues a ``PARKED`` or ``FAILED`` message (after fixing the number):
+        ``QUEUED`` with ``next_attempt_at=at`` and ``attempts`` reset to 0.
+        :class:`~crm_core.errors.ConflictError` for a message in any other state."""
+
+    @abc.abstractmethod
+    def by_status(
+        self, dealer_id: DealerId, *statuses: MessageStatus, limit: int | None = None
+    ) -> list[OutboxMessage]:
+        """Messages in any of ``statuses`` (e.g. ``PARKED, FAILED`` for the list a person
+        must look at), in id order."""
+
+    @abc.abstractmethod
+    def by_gateway_id(self, dealer_id: DealerId, gateway_message_id: str) -> OutboxMessage:
+        """The message a gateway's delivery report refers to, or
+        :class:`~crm_core.errors.NotFoundError`."""
+
+    @abc.abstractmethod
+    def of_customer(self, dealer_id: DealerId, customer_id: CustomerId) -> list[OutboxMessage]:
+        """Every message to the customer, in id order."""
+
+
+class ClubMemberRepository(Repository[ClubMember, str]):
+    """Owners'-club members. ``add`` raises :class:`~crm_core.errors.NotFoundError` when
+    the customer does not exist."""
+
+    @abc.abstractmethod
+    def of_customer(self, dealer_id: DealerId, customer_id: CustomerId) -> list[ClubMember]:
+        """The customer's memberships (normally one), in id order."""
+
+
+class PointsLedgerRepository(Repository[PointsEntry, str]):
+    """The points ledger. Entries are added, never rewritten in normal operation (a
+    correction is an ``ADJUST`` entry); ``update`` exists for data repair only."""
+
+    @abc.abstractmethod
+    def of_member(self, dealer_id: DealerId, member_id: str) -> list[PointsEntry]:
+        """The member's entries, oldest first (ties by id)."""
+
+
+class ReferralRepository(Repository[Referral, str]):
+    """Recorded referrals (only these count for the referral KPI)."""
+
+    @abc.abstractmethod
+    def involving(self, dealer_id: DealerId, customer_id: CustomerId) -> list[Referral]:
+        """Referrals where the customer referred or was referred, in id order."""
+
+
+class AuditLog(abc.ABC):
+    """Append-only audit entries. There is no update and no remove: an entry, once
+    written, stays (erasing a customer keeps the entries, which hold no personal data)."""
+
+    @abc.abstractmethod
+    def append(self, entry: AuditEntry) -> AuditEntry:
+        """Store an entry (version 1); :class:`~crm_core.errors.DuplicateError` if its
+        id exists."""
+
+    @abc.abstractmethod
+    def get(self, dealer_id: DealerId, id: str) -> AuditEntry:
+        """The entry, or :class:`~crm_core.errors.NotFoundError`."""
+
+    @abc.abstractmethod
+    def for_subject(
+        self, dealer_id: DealerId, subject_type: str, subject_id: str
+    ) -> list[AuditEntry]:
+        """Entries about one record, oldest first (ties by id)."""
+
+    @abc.abstractmethod
+    def between(self, dealer_id: DealerId, start: datetime, end: datetime) -> list[AuditEntry]:
+        """Entries with ``start <= at < end``, oldest first (ties by id)."""
+
+
+@attrs.frozen(slots=True)
+class DateRange:
+    """The days ``first`` to ``last``, both included.
+
+    >>> from datetime import date
+    >>> DateRange(date(2026, 12, 28), date(2027, 1, 3)).days
+    7
+    """
+
+    first: date
+    last: date
+
+    def __attrs_post_init__(self) -> None:
+        if self.last < self.first:
+            raise ValidationError("a date range cannot end before it starts", field="last")
+
+    @property
+    def days(self) -> int:
+        return (self.last - self.first).days + 1
+
+    def __contains__(self, day: object) -> bool:
+        return isinstance(day, date) and self.first <= day <= self.last
+
+
+@attrs.frozen(slots=True)
+class AnchorHit:
+    """One anchor event found in a window.
+
+    ``on`` is the day the event falls on inside the window: the stored date for delivery,
+    first registration, insurance expiry, sale and warranty end; the local date (in the
+    query's timezone) of a repair hand-back or of the last visit; and for a birthday the
+    celebration day in the window's year — a 29 February birthday is celebrated on
+    28 February in common years.
+    """
+
+    kind: AnchorKind
+    on: date
+    customer_id: CustomerId
+    vehicle_id: VehicleId | None = None
+    interaction_id: InteractionId | None = None
+
+
+@attrs.frozen(slots=True)
+class AgendaSubject:
+    """A customer with anchor events in the queried windows, the vehicles they currently
+    hold (plus any vehicle a hit refers to), and the hits, in a stable order."""
+
+    customer: Customer
+    vehicles: tuple[Vehicle, ...]
+    hits: tuple[AnchorHit, ...]
+
+
+class AnchorQuery(abc.ABC):
+    """The planner's read: who can be due, so a day's agenda reads only those subjects."""
+
+    @abc.abstractmethod
+    def subjects(
+        self,
+        dealer_id: DealerId,
+        windows: Mapping[AnchorKind, Iterable[DateRange]],
+        *,
+        tz: tzinfo,
+    ) -> list[AgendaSubject]:
+        """The subjects whose anchor events fall in ``windows`` (every range inclusive at
+        both ends), in customer id order.
+
+        Where each anchor comes from:
+
+        * ``DELIVERY``, ``FIRST_REGISTRATION``, ``INSURANCE_EXPIRY``, ``SALE``
+          (``purchase_date``), ``WARRANTY_END``: the vehicle's date field; the subject is
+          the vehicle's current owner (an ownership without ``until``). Vehicles nobody
+          holds (stock) give no subject.
+        * ``REPAIR_HANDED_BACK``: a ``REPAIR_ORDER`` interaction's ``handed_back_at``,
+          taken as a local date in ``tz``; the subject is the interaction's customer.
+        * ``LAST_VISIT``: a vehicle's latest ``REPAIR_ORDER`` interaction (by
+          ``occurred_at``), when that falls in a window; the subject is the vehicle's
+          current owner, or the interaction's customer if nobody holds it.
+        * ``BIRTHDAY``: the customer's birthday by month and day in any year, so a window
+          from 28 December to 3 January finds birthdays on 1 January; 29 February
+          birthdays are found on 28 February in common years.
+        * ``HOLIDAY`` is not anchored on a subject:
+          :class:`~crm_core.errors.ValidationError`.
+        """
+
+
+class UnitOfWork(abc.ABC):
+    """All repositories of one store, committed or rolled back together.
+
+    ``with uow:`` opens a transaction; leaving the block normally commits it, leaving it
+    by an exception rolls it back (and the exception propagates). :meth:`rollback` inside
+    the block discards what was written so far; the block then ends without committing.
+    Repositories may only be used inside the block. A unit of work can be entered again
+    for the next transaction, but not while it is open (no nesting).
+
+    Records read in one unit of work are plain values; writing them in a later one is
+    how optimistic concurrency works (the version tells whether someone wrote between).
+    """
+
+    dealers: DealerRepository
+    staff: StaffRepository
+    customers: CustomerRepository
+    vehicles: VehicleRepository
+    ownerships: OwnershipRepository
+    interactions: InteractionRepository
+    cases: CaseRepository
+    tasks: TaskRepository
+    outbox: OutboxRepository
+    club_members: ClubMemberRepository
+    points: PointsLedgerRepository
+    referrals: ReferralRepository
+    audit: AuditLog
+    anchors: AnchorQuery
+
+    @abc.abstractmethod
+    def __enter__(self) -> Self:
+        """Begin a transaction."""
+
+    @abc.abstractmethod
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        """Commit if the block ended normally (and was not rolled back), else roll back."""
+
+    @abc.abstractmethod
+    def rollback(self) -> None:
+        """Discard everything written in the open transaction."""
+
+    def export_customer(self, dealer_id: DealerId, customer_id: CustomerId) -> dict[str, Any]:
+        """Everything held on one customer, as JSON-ready data (a PIPL/GDPR access
+        request). Implemented on the repositories' own queries, so every adapter has
+        it; an adapter may override it with a faster one that returns the same.
+        :class:`~crm_core.errors.NotFoundError` if the customer does not exist."""
+        return personal_data.export_customer(self, dealer_id, customer_id)
+
+    def erase_customer(self, dealer_id: DealerId, customer_id: CustomerId) -> int:
+        """Anonymise one customer on request: personal fields of the customer and of the
+        records about them are removed, the records themselves stay (a repair order
+        still counts in last month's KPIs, without saying whose it was), open tasks are
+        cancelled and queued messages suppressed. Returns how many records were changed.
+        The id stays, pseudonymous. :class:`~crm_core.errors.NotFoundError` if the
+        customer does not exist."""
+        return personal_data.erase_customer(self, dealer_id, customer_id)
