@@ -306,7 +306,8 @@ class FakeSmtpServer(_Recorder):
 
     ``security`` selects plain SMTP, STARTTLS (required before ``MAIL``) or SMTPS; the TLS
     modes need ``server_context`` (a certificate for 127.0.0.1). ``credentials`` makes
-    ``AUTH LOGIN/PLAIN`` required with that user and password. Messages are keyed by their
+    ``AUTH LOGIN/PLAIN`` required with that user and password; ``idle_timeout`` closes
+    connections that stay silent that long. Messages are keyed by their
     ``X-Crm-Idempotency-Key`` header, else their ``Message-ID``.
     """
 
@@ -317,13 +318,14 @@ class FakeSmtpServer(_Recorder):
         server_context: ssl.SSLContext | None = None,
         credentials: tuple[str, str] | None = None,
         slow_seconds: float = 0.5,
+        idle_timeout: float = 300.0,
     ) -> None:
         super().__init__(slow_seconds)
         self.security = security
         self.credentials = credentials
         self.messages: list[email.message.EmailMessage] = []
         """Every accepted message, parsed, first deliveries only."""
-        options: dict[str, Any] = {"server_hostname": "fake-smtp.test"}
+        options: dict[str, Any] = {"server_hostname": "fake-smtp.test", "timeout": idle_timeout}
         if security is SmtpSecurity.STARTTLS:
             options.update(tls_context=server_context, require_starttls=True)
         elif security is SmtpSecurity.SSL:
