@@ -42,6 +42,7 @@ import enum
 import json
 import random
 import ssl
+import sys
 import threading
 import time
 import warnings
@@ -184,8 +185,7 @@ class FakeSmsGateway(_Recorder):
             def log_message(self, format: str, *args: Any) -> None:
                 return
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
+        self._server = _QuietServer(("127.0.0.1", 0), Handler)
         self._thread: threading.Thread | None = None
 
     @property
@@ -248,6 +248,17 @@ class FakeSmsGateway(_Recorder):
             _reply(request, 200, {"code": "OK", "message_id": self._accept(key, text)[0]})
 
 
+class _QuietServer(ThreadingHTTPServer):
+    """Threads per request; a client that gave up (a timeout the test provoked) is not an
+    error worth a traceback on stderr."""
+
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 def fake_gateway_config(url: str, token: str = "test-token", **overrides: Any) -> SmsHttpConfig:
     """The adapter configuration for a :class:`FakeSmsGateway` at ``url`` (for a process
     that talks to a gateway another process runs)."""
@@ -295,7 +306,8 @@ class FakeSmtpServer(_Recorder):
 
     ``security`` selects plain SMTP, STARTTLS (required before ``MAIL``) or SMTPS; the TLS
     modes need ``server_context`` (a certificate for 127.0.0.1). ``credentials`` makes
-    ``AUTH LOGIN/PLAIN`` required with that user and password. Messages are keyed by their
+    ``AUTH LOGIN/PLAIN`` required with that user and password; ``idle_timeout`` closes
+    connections that stay silent that long. Messages are keyed by their
     ``X-Crm-Idempotency-Key`` header, else their ``Message-ID``.
     """
 
@@ -306,13 +318,14 @@ class FakeSmtpServer(_Recorder):
         server_context: ssl.SSLContext | None = None,
         credentials: tuple[str, str] | None = None,
         slow_seconds: float = 0.5,
+        idle_timeout: float = 300.0,
     ) -> None:
         super().__init__(slow_seconds)
         self.security = security
         self.credentials = credentials
         self.messages: list[email.message.EmailMessage] = []
         """Every accepted message, parsed, first deliveries only."""
-        options: dict[str, Any] = {"server_hostname": "fake-smtp.test"}
+        options: dict[str, Any] = {"server_hostname": "fake-smtp.test", "timeout": idle_timeout}
         if security is SmtpSecurity.STARTTLS:
             options.update(tls_context=server_context, require_starttls=True)
         elif security is SmtpSecurity.SSL:

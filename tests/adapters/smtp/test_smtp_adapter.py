@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import ssl
 import subprocess
+import time
 from collections.abc import Iterator
 from email.message import EmailMessage
 from pathlib import Path
@@ -162,6 +163,14 @@ def test_one_connection_carries_many_messages(smtp_server: FakeSmtpServer) -> No
         for i in range(5):
             notifier.send_email(_email(key=f"m{i}"))
     assert smtp_server.delivered_keys() == {f"m{i}" for i in range(5)}
+
+
+def test_a_connection_the_server_closed_while_idle_is_replaced() -> None:
+    with FakeSmtpServer(idle_timeout=0.2) as server, SmtpEmailNotifier(server.config()) as notifier:
+        notifier.send_email(_email(key="before"))
+        time.sleep(0.5)  # the server hangs up on the idle connection
+        notifier.send_email(_email(key="after"))
+    assert server.delivered_keys() == {"before", "after"}
 
 
 def test_starttls_with_login(starttls_server: FakeSmtpServer, tls: Tls) -> None:
