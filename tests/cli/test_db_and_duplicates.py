@@ -149,3 +149,24 @@ def test_duplicates_apply_merges_with_audit(
         storage.close()
     code, out, _ = run(["duplicates", "--db", str(demo_db), "--format", "json"], capsys)
     assert all(not d["groups"] for d in json.loads(out)["dealers"])
+
+
+def test_a_postgresql_url_works_like_a_file(
+    postgres_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(["db", "upgrade", "--db", postgres_url, "--format", "json"], capsys)
+    assert (code, err) == (0, "")
+    result = json.loads(out)
+    assert result["to"] == head_revision()
+    assert result["from"] == head_revision()
+    code, out, _ = run(["report", "--db", postgres_url, "--format", "json"], capsys)
+    assert code == 0
+    assert "reports" in json.loads(out)
+    unreachable = "postgresql://crm:secret@127.0.0.1:9/nothing"
+    code, out, err = run(["report", "--db", unreachable, "--locale", "en"], capsys)
+    assert code == 2
+    assert out == ""
+    assert err.startswith("crm-core: error: cannot ")
+    assert "postgresql://crm:***@127.0.0.1:9/nothing" in err
+    assert "secret" not in err
+    assert err.count("\n") == 1
