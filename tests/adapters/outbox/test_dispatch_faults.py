@@ -22,7 +22,7 @@ from crm_core.adapters.sql import SqlStorage, create_engine, upgrade
 from crm_core.domain.ids import CustomerId, DealerId, MessageId
 from crm_core.domain.message import MessageStatus, OutboxMessage
 from crm_core.domain.ports.storage import UnitOfWork
-from crm_core.testing.gateways import FakeSmsGateway
+from crm_core.testing.gateways import FakeSmsGateway, Fault
 
 CHILD = Path(__file__).with_name("dispatch_child.py")
 ROOT = Path(__file__).resolve().parents[3]
@@ -149,7 +149,12 @@ def test_gateways_failing_at_random_under_four_workers(database: str, dealer_id:
         retry=RetryPolicy(max_attempts=5, first_delay=timedelta(minutes=1)), batch=5
     )
     with FakeSmsGateway(slow_seconds=0.3) as gateway:
+        # the first two requests fail ambiguously for sure, the rest at random
+        gateway.fail_next(Fault.ACCEPT_THEN_DROP, Fault.SLOW)
         gateway.random_faults(random.Random(20261123), 0.35)
+        unsubscribed = {f"139{i:08d}" for i in (7, 42)}
+        for number in unsubscribed:
+            gateway.reject(number)
         config = gateway.config(timeout=0.15)
         workers = [
             dispatcher(
@@ -180,8 +185,9 @@ def test_gateways_failing_at_random_under_four_workers(database: str, dealer_id:
         assert sum(gateway.attempts.values()) > count + 10
         # some texts were accepted but their replies lost, and the retries were dropped
         assert sum(gateway.repeats.values()) > 0
-        parked = [m for m in final.values() if m.status is MessageStatus.PARKED]
-        assert parked
-        assert any("REJECTED" in (m.last_error or "") for m in parked)
+        for m in final.values():
+            if m.recipient in unsubscribed:
+                assert m.status is MessageStatus.PARKED
+                assert "code REJECTED" in (m.last_error or "")
         assert sum(1 for m in final.values() if m.status is MessageStatus.SENT) >= count // 2
     engine.dispose()
