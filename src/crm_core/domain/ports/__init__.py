@@ -2,9 +2,17 @@
 state the contract that :mod:`crm_core.testing` checks).
 
 Storage ports live in :mod:`crm_core.domain.ports.storage`; notifier ports in
-:mod:`crm_core.domain.ports.notifiers`.
+:mod:`crm_core.domain.ports.notifiers`; both are importable from here.
 """
 
+from crm_core.domain.ports.notifiers import (
+    Email,
+    EmailNotifier,
+    Sms,
+    SmsNotifier,
+    check_email_address,
+    check_sms_recipient,
+)
 from crm_core.domain.ports.storage import (
     AgendaSubject,
     AnchorHit,
@@ -41,16 +49,22 @@ __all__ = [
     "CustomerRepository",
     "DateRange",
     "DealerRepository",
+    "Email",
+    "EmailNotifier",
     "InteractionRepository",
     "OutboxRepository",
     "OwnershipRepository",
     "PointsLedgerRepository",
     "ReferralRepository",
     "Repository",
+    "Sms",
+    "SmsNotifier",
     "StaffRepository",
     "StoredRecord",
     "TaskRepository",
     "TaskUpsertResult",
     "UnitOfWork",
     "VehicleRepository",
+    "check_email_address",
+    "check_sms_recipient",
 ]
