@@ -2,8 +2,10 @@
 
 The public API is what the namespaces below export; the index lists every exported name
 with the first line of its docstring, so a host sees the whole surface on one page and a
-reviewer sees every addition in the diff. ``tests/unit/test_public_api.py`` fails when the
-page and the code disagree, so run this after changing an ``__all__``:
+reviewer sees every addition in the diff. That first line must therefore stand alone: say
+what the thing is in dealer terms, in one sentence, and leave the details to the lines after
+a blank one. ``tests/unit/test_public_api.py`` fails when the page and the code disagree,
+so run this after changing an ``__all__`` or a summary line:
 
     python tools/gen_api_doc.py            # rewrite docs/api.md
     python tools/gen_api_doc.py --check    # exit 1 if it is out of date
@@ -17,6 +19,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import inspect
+import re
 import sys
 import types
 import typing
@@ -55,10 +58,27 @@ NAMESPACES: tuple[tuple[str, str], ...] = (
 
 
 def own_doc(value: object) -> str:
-    """A name's own docstring: a class's, not one it inherits (every undocumented enum
-    would otherwise read "Create a collection of name/value pairs")."""
-    doc = value.__dict__.get("__doc__") if inspect.isclass(value) else inspect.getdoc(value)
+    """A name's own docstring, not one it inherits from its class or a base class.
+
+    Every undocumented enum would otherwise read "Create a collection of name/value pairs",
+    and every id type typing's words on ``NewType``.
+    """
+    own = inspect.isclass(value) or isinstance(value, typing.NewType)
+    doc = vars(value).get("__doc__") if own else inspect.getdoc(value)
     return inspect.cleandoc(doc) if isinstance(doc, str) else ""
+
+
+_ROLE = re.compile(r":[a-z]+:`(~?)([^`]+)`")
+_LITERAL = re.compile(r"``([^`]+)``")
+
+
+def markdown(text: str) -> str:
+    """reST inline markup as Markdown: literals and cross-references become code spans.
+
+    A cross-reference to ``~a.b.x`` shows ``x``, as Sphinx would.
+    """
+    text = _ROLE.sub(lambda m: f"`{m[2].rsplit('.', 1)[-1] if m[1] else m[2]}`", text)
+    return _LITERAL.sub(r"`\1`", text)
 
 
 def summary(value: object) -> str:
@@ -68,13 +88,15 @@ def summary(value: object) -> str:
         return f"`{value}`".replace("collections.abc.", "").replace("datetime.", "")
     if isinstance(value, types.ModuleType | type) or callable(value):
         doc = own_doc(value).strip()
-        return doc.splitlines()[0] if doc else ""
+        return markdown(doc.splitlines()[0]) if doc else ""
     return f"a `{type(value).__name__}` value"
 
 
 def kind(value: object) -> str:
     if typing.get_origin(value) is not None:
         return "type alias"
+    if isinstance(value, typing.NewType):
+        return "NewType"
     if isinstance(value, types.ModuleType):
         return "module"
     if inspect.isclass(value):
@@ -97,6 +119,7 @@ def render() -> str:
         ">>> import crm_core",
         ">>> crm_core.Customer.__module__, crm_core.ValidationError.__module__",
         "('crm_core.domain.customer', 'crm_core.errors')",
+        "",  # doctest reads up to a blank line: without it the fence is expected output
         "```",
         "",
     ]

@@ -120,8 +120,9 @@ class TransientNotifierError(NotifierError):
 
 
 class PermanentNotifierError(NotifierError):
-    """The gateway will never accept this message (bad number, rejected content,
-    unsubscribed recipient). The dispatcher parks it with the reason for a person to see.
+    """The gateway will never accept this message: a bad number, rejected content, opted out.
+
+    The dispatcher parks it with the reason for a person to see.
     """
 
 
@@ -189,9 +190,10 @@ class UnknownFestivalYearError(ScheduleError, LookupError):
 
 
 class InsufficientPointsError(ValidationError):
-    """A redemption, expiry or negative adjustment asks for more points than the member
-    holds in that pot. The ledger refuses it whole: a balance never goes negative, and a
-    redemption is never half-applied.
+    """A redemption, expiry or negative adjustment asks for more points than the member holds.
+
+    The points are counted in the entry's pot (OEM or dealer). The ledger refuses it whole:
+    a balance never goes negative, and a redemption is never half-applied.
     """
 
     def __init__(self, *, member_id: str, source: str, requested: int, available: int) -> None:

@@ -25,6 +25,8 @@ def _generator() -> types.ModuleType:
 
 GENERATOR = _generator()
 NAMESPACES = [name for name, _ in GENERATOR.NAMESPACES]
+# constants and type aliases carry no docstring of their own; the page shows their type
+DOCUMENTED_KINDS = {"class", "exception", "function", "module", "NewType"}
 
 
 @pytest.mark.parametrize("namespace", NAMESPACES)
@@ -43,10 +45,32 @@ def test_every_exported_class_and_function_has_a_docstring(namespace: str) -> No
     undocumented = [
         name
         for name in module.__all__
-        if GENERATOR.kind(getattr(module, name)) in {"class", "exception", "function", "module"}
+        if GENERATOR.kind(getattr(module, name)) in DOCUMENTED_KINDS
         and not GENERATOR.own_doc(getattr(module, name)).strip()
     ]
     assert undocumented == []
+
+
+@pytest.mark.parametrize("namespace", NAMESPACES)
+def test_every_summary_line_stands_alone(namespace: str) -> None:
+    """The page shows a docstring's first line only, so that line must be a whole sentence:
+    one cut at the line break ("asks for more points than the member") reads as a mistake."""
+    module = importlib.import_module(namespace)
+    cut = [
+        name
+        for name in module.__all__
+        if GENERATOR.kind(getattr(module, name)) in DOCUMENTED_KINDS
+        and not GENERATOR.summary(getattr(module, name)).endswith((".", "?", "!", "…"))
+    ]
+    assert cut == []
+
+
+def test_summaries_read_as_markdown() -> None:
+    """Docstrings use reST markup; the page turns it into Markdown code spans."""
+    assert GENERATOR.markdown("See :class:`~crm_core.errors.NotFoundError`.") == (
+        "See `NotFoundError`."
+    )
+    assert GENERATOR.markdown(":func:`next_inspection` for ``on``") == "`next_inspection` for `on`"
 
 
 def test_subpackage_names_reach_the_top_level_namespaces() -> None:

@@ -36,8 +36,10 @@ __all__ = ["ConsoleNotifier"]
 
 
 class ConsoleNotifier(SmsNotifier, EmailNotifier):
-    """Writes each SMS and e-mail as a short block of text to ``out`` (stdout by default;
-    pass an open file to keep a log)."""
+    """A notifier that prints each SMS and e-mail instead of sending it (the demo's gateway).
+
+    Each message is a short block of text on ``out`` (stdout by default; pass an open file
+    to keep a log)."""
 
     def __init__(self, out: TextIO | None = None, *, show_recipients: bool = False) -> None:
         self._out = out

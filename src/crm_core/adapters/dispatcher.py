@@ -65,9 +65,10 @@ def _positive(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
 
 @attrs.frozen(slots=True)
 class RetryPolicy:
-    """How transient failures are retried: the n-th retry waits
-    ``min(max_delay, first_delay * multiplier ** (n - 1))``, spread by ``± jitter`` of
-    itself so that messages failed together do not come back together. After
+    """How transient send failures are retried: exponential backoff with jitter, then parking.
+
+    The n-th retry waits ``min(max_delay, first_delay * multiplier ** (n - 1))``, spread by
+    ``± jitter`` of itself so that messages failed together do not come back together. After
     ``max_attempts`` attempts the message is parked.
 
     >>> policy = RetryPolicy(first_delay=timedelta(minutes=1), jitter=0.0)
@@ -99,7 +100,9 @@ class RetryPolicy:
 
 @attrs.frozen(slots=True)
 class DispatchSettings:
-    """``lease`` must outlast a batch: ``batch`` messages times the notifiers' timeout."""
+    """How a dispatcher works: the retry policy, the lease, the batch size, the contact policy.
+
+    ``lease`` must outlast a batch: ``batch`` messages times the notifiers' timeout."""
 
     retry: RetryPolicy = RetryPolicy()
     lease: timedelta = attrs.field(default=timedelta(minutes=5), validator=_positive)
@@ -109,9 +112,11 @@ class DispatchSettings:
 
 @attrs.frozen(slots=True)
 class DispatchReport:
-    """What a run did. ``lost`` counts messages whose lease another worker took over
-    before this one could record them (that worker sends them, with the same key);
-    ``wake_at`` is when a dealer-scoped dispatcher idle for quiet hours may claim again."""
+    """What a dispatcher run did: messages claimed, sent, retried, parked, suppressed, lost.
+
+    ``lost`` counts messages whose lease another worker took over before this one could
+    record them (that worker sends them, with the same key); ``wake_at`` is when a
+    dealer-scoped dispatcher idle for quiet hours may claim again."""
 
     claimed: int = 0
     sent: int = 0
@@ -147,7 +152,7 @@ _ONE = {
 
 
 class Dispatcher:
-    """One worker of the outbox.
+    """One outbox worker: claims due messages, sends them through the gateways, records it.
 
     ``uow`` is this worker's own unit of work (it is entered once per step, never held
     open while a gateway is called). ``working_time`` gives each dealer's quiet hours.
@@ -350,9 +355,11 @@ def _probe(message: OutboxMessage, task: FollowUpTask | None, now: datetime) -> 
 def run_workers(
     dispatchers: Sequence[Dispatcher], *, max_batches: int | None = None
 ) -> DispatchReport:
-    """Run each dispatcher in its own thread until none has anything due (or each ran
-    ``max_batches`` batches); the sum of their reports. Errors in a worker are raised
-    here after all threads stopped."""
+    """Run dispatchers in parallel threads until the outbox has nothing due; their summed report.
+
+    Each dispatcher runs in its own thread until none has anything due (or each ran
+    ``max_batches`` batches). Errors in a worker are raised here after all threads stopped.
+    """
     reports: list[DispatchReport] = []
     errors: list[BaseException] = []
     lock = threading.Lock()

@@ -120,7 +120,7 @@ _Table = dict[str, dict[str, Any]]  # dealer id → record id → record
 
 
 class MemoryStorage:
-    """Records kept in dicts, guarded by one lock.
+    """Storage in memory: every record in dicts guarded by one lock (tests, demos, small jobs).
 
     ``clock`` stamps ``updated_at``; pass a fixed one to make tests exact.
     """

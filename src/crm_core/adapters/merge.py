@@ -46,9 +46,11 @@ MERGE_ACTION = "customer.merge"
 
 
 def apply_merge(uow: UnitOfWork, group: DuplicateGroup, *, actor: str, at: datetime) -> AuditEntry:
-    """Merge ``group`` as its plan says, inside the caller's unit of work; returns the
-    audit entry written. Call it in its own ``with uow:`` block so a failure (a conflict,
-    a record that changed) rolls the whole merge back."""
+    """Merge duplicate customers into one, moving their records, and audit it.
+
+    Merges ``group`` as its plan says, inside the caller's unit of work, and returns the
+    audit entry written. Call it in its own ``with uow:`` block so a failure (a conflict, a
+    record that changed) rolls the whole merge back."""
     plan = group.merge
     dealer = DealerId(plan.merged.dealer_id)
     survivor = plan.survivor_id

@@ -57,8 +57,10 @@ MESSAGE_CHANNELS = frozenset({Channel.SMS, Channel.EMAIL})
 
 
 class DueDate(enum.StrEnum):
-    """Which date a text calls "due": the anchor's (an insurance policy's expiry, the
-    inspection deadline) or the end of the task's window (a first service)."""
+    """Which date a reminder text calls "due": the anchor's, or the end of the task's window.
+
+    The anchor's for an insurance policy's expiry or the inspection deadline; the end of
+    the task's window for a first service."""
 
     ANCHOR = "anchor"
     WINDOW_END = "window_end"
@@ -95,8 +97,9 @@ DEFAULT_FOCUS_TEXTS: Mapping[str, FocusText] = {
 
 @attrs.frozen(slots=True)
 class DealerContact:
-    """What the texts tell customers about the dealer: the service hotline, the
-    workshop's opening hours, the first-service mileage of its brand."""
+    """What customer texts say about the dealer: hotline, opening hours, first-service mileage.
+
+    The first-service mileage is that of the dealer's brand."""
 
     hotline: str
     opening_hours: str = "8:30-17:30"
@@ -114,8 +117,10 @@ class Skipped:
 
 @attrs.frozen(slots=True)
 class OutboxWrite:
-    """What :func:`store_plan` did: the tasks' upsert result, the message ids newly
-    queued, and the tasks that got no message with the reason."""
+    """What :func:`store_plan` did: tasks stored, messages queued, and tasks left without one.
+
+    The tasks' upsert result, the message ids newly queued, and the tasks that got no
+    message with the reason."""
 
     tasks: TaskUpsertResult
     queued: tuple[MessageId, ...]
@@ -314,8 +319,10 @@ def requeue(
 
 @attrs.frozen(slots=True)
 class DeliveryReport:
-    """A gateway's report on one message: found by the gateway's id or, for gateways
-    that echo the sender's key, by the message id."""
+    """A gateway's delivery report on one message: delivered or not, and which message.
+
+    The message is found by the gateway's id or, for gateways that echo the sender's key,
+    by the message id."""
 
     dealer_id: DealerId
     delivered: bool

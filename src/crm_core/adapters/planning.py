@@ -76,8 +76,10 @@ _PAGE = 1000
 def festival_in_windows(
     calendar: Calendar, windows: AnchorWindows, festivals: FestivalCalendar
 ) -> bool:
-    """Whether a festival greeting of ``calendar`` can be due in ``windows``' period: one
-    of its festivals falls in the ``HOLIDAY`` ranges (then everyone gets the greeting)."""
+    """Whether a festival greeting can be due in the period (then every customer is a subject).
+
+    True when one of the calendar's festivals falls in the ``HOLIDAY`` ranges of
+    ``windows``."""
     spans = windows.ranges.get(AnchorKind.HOLIDAY, ())
     if not spans:
         return False
@@ -98,10 +100,12 @@ def due_customer_ids(
     *,
     festival: bool = True,
 ) -> list[CustomerId]:
-    """The customers of ``dealer_id`` who may have a task in ``windows``' period, in id
-    order: a safe superset the planner then decides on. ``festival=False`` says no
-    festival greeting is due (see :func:`festival_in_windows`); otherwise ``HOLIDAY``
-    ranges make every customer a subject."""
+    """The ids of a dealer's customers who may have a task due in the period, from storage.
+
+    The customers of ``dealer_id`` who may have a task in ``windows``' period, in id order:
+    a safe superset the planner then decides on. ``festival=False`` says no festival
+    greeting is due (see :func:`festival_in_windows`); otherwise ``HOLIDAY`` ranges make
+    every customer a subject."""
     dealer = DealerId(dealer_id)
     indexed = {
         kind: [DateRange(first, last) for first, last in spans]
@@ -136,8 +140,9 @@ def due_customer_ids(
 
 
 def every(repository: Repository[R, Any], dealer_id: DealerId | str) -> Iterator[R]:
-    """Every record of the dealer in ``repository``, read one page at a time (keyset
-    paging on the id), so a long table never sits in memory at once."""
+    """Every record of a dealer in a repository, read one page at a time.
+
+    Keyset paging on the id, so a long table never sits in memory at once."""
     dealer = DealerId(dealer_id)
     after: Any = None
     while True:
@@ -151,8 +156,10 @@ def every(repository: Repository[R, Any], dealer_id: DealerId | str) -> Iterator
 def customer_facts(
     uow: UnitOfWork, dealer_id: DealerId | str, customer_ids: Iterable[CustomerId]
 ) -> Iterator[CustomerFacts]:
-    """Each customer's file as the planner reads it: the customer, the vehicles they held,
-    the ownerships, every interaction and case, and the tasks already stored."""
+    """The planner's input for the given customers, read from storage one customer at a time.
+
+    Each customer's file as the planner reads it: the customer, the vehicles they held, the
+    ownerships, every interaction and case, and the tasks already stored."""
     dealer = DealerId(dealer_id)
     customers = uow.customers
     for customer_id in customer_ids:

@@ -59,10 +59,12 @@ def _http_url(_: Any, attribute: attrs.Attribute[Any], value: str) -> None:
 
 @attrs.frozen(slots=True)
 class SmsFieldMap:
-    """Where our values go in the request body; dotted names build nested objects
-    (``"message.to"`` → ``{"message": {"to": ...}}``). ``key=None`` leaves the
-    idempotency key out, for a provider that has no field for it (then a retry after a
-    timeout can text the customer twice: prefer a provider that takes one)."""
+    """Which field of an SMS provider's request body gets the number, the text and the key.
+
+    Dotted names build nested objects (``"message.to"`` → ``{"message": {"to": ...}}``).
+    ``key=None`` leaves the idempotency key out, for a provider that has no field for it
+    (then a retry after a timeout can text the customer twice: prefer a provider that takes
+    one)."""
 
     to: str = "to"
     text: str = "text"

@@ -42,6 +42,12 @@ _DOT_ATOM = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/
 
 
 class SmtpSecurity(enum.StrEnum):
+    """How the SMTP connection is secured: STARTTLS on port 587, TLS from the start (465), none.
+
+    ``NONE`` sends in clear and is meant only for a relay on the same host or a test
+    server.
+    """
+
     NONE = "none"  # plain SMTP: only for a relay on the same host or a test server
     STARTTLS = "starttls"  # connect in clear, upgrade with STARTTLS (port 587)
     SSL = "ssl"  # TLS from the first byte (SMTPS, port 465)
@@ -76,8 +82,10 @@ class SmtpConfig:
 
 
 def message_id_for(key: str, domain: str) -> str:
-    """The ``Message-ID`` for an idempotency key: the key itself when it is a valid
-    ``id-left`` (RFC 5322 dot-atom), otherwise a stable hash of it.
+    """The ``Message-ID`` header for an idempotency key, so a resent e-mail keeps its id.
+
+    The key itself when it is a valid ``id-left`` (RFC 5322 dot-atom), otherwise a stable
+    hash of it.
 
     >>> message_id_for("T-2026-11-23.birthday", "dealer.example")
     '<T-2026-11-23.birthday@dealer.example>'

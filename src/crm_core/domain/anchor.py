@@ -11,6 +11,14 @@ import enum
 
 
 class AnchorKind(enum.StrEnum):
+    """The event a follow-up rule counts from: a delivery, a repair handed back, a birthday …
+
+    Each calendar rule names one; the planner turns the customer's event of that kind into
+    the task's due window, and the storage ports find the customers whose event falls in a
+    date range. HOLIDAY is the exception: a greeting counts from the calendar, not the
+    customer.
+    """
+
     SALE = "sale"  # order signed / sale reported
     DELIVERY = "delivery"  # the customer drove the new car away
     REPAIR_HANDED_BACK = "repair_handed_back"  # a repair order's car handed back

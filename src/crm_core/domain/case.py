@@ -17,6 +17,12 @@ from crm_core.errors import ValidationError
 
 
 class CaseKind(enum.StrEnum):
+    """What a case is about: inquiry, appointment, complaint, rescue, suggestion or other.
+
+    The case types of seed 000's hotline record (咨询, 预约, 投诉, 救援, 建议, 其它); the SLA
+    definitions select cases by them.
+    """
+
     INQUIRY = "inquiry"  # 咨询
     APPOINTMENT = "appointment"  # 预约
     COMPLAINT = "complaint"  # 投诉
@@ -26,6 +32,14 @@ class CaseKind(enum.StrEnum):
 
 
 class CaseSource(enum.StrEnum):
+    """Where a case came from: the hotline, a callback, a written request, a survey, a walk-in.
+
+    Some sources carry their own deadline, which the SLA definitions match on: written
+    requests and third-party SSI/CSI findings are handled within 48 h (seed 000), a
+    complaint found on a callback goes to the general manager within half a working day
+    (seed 001).
+    """
+
     HOTLINE = "hotline"
     CALLBACK = "callback"  # found during a callback (seed 001 escalation)
     WRITTEN_REQUEST = "written_request"  # 48 h (seed 000)
@@ -35,6 +49,13 @@ class CaseSource(enum.StrEnum):
 
 
 class CaseStatus(enum.StrEnum):
+    """Where a case stands: open, escalated, answered (the customer heard back), resolved, closed.
+
+    The order matters: an SLA whose target is ANSWERED is met by a case that went straight
+    to RESOLVED. A complaint that is not ``is_final`` (resolved or closed) is an open
+    complaint for the loyalty, churn and segment scores.
+    """
+
     OPEN = "open"
     ESCALATED = "escalated"  # passed to the general manager / responsible department
     ANSWERED = "answered"  # the customer got an answer
@@ -48,6 +69,11 @@ class CaseStatus(enum.StrEnum):
 
 @attrs.frozen(slots=True)
 class CaseStatusChange:
+    """One step of a case's history: the status it moved to, when, by whom, with a note.
+
+    The SLAs time a case from these steps (:meth:`Case.first_reached`).
+    """
+
     status: CaseStatus
     at: datetime = attrs.field(validator=aware)
     by: StaffId | None = None
@@ -63,6 +89,14 @@ def _history_in_order(_: object, __: object, value: tuple[CaseStatusChange, ...]
 
 @attrs.frozen(slots=True)
 class Case:
+    """A hotline case or complaint, with who handles it and every status change so far.
+
+    The fields are seed 000's hotline record: caller, phone, vehicle, case type, content,
+    CR representative, handling department and person, remarks. ``status`` is the last
+    entry of ``history`` (time-ordered, never empty); a complaint found on a callback points
+    back to that callback through ``origin_interaction_id``.
+    """
+
     id: CaseId = attrs.field(validator=non_empty)
     dealer_id: DealerId = attrs.field(validator=non_empty)
     kind: CaseKind

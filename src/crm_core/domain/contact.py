@@ -6,6 +6,13 @@ import enum
 
 
 class Channel(enum.StrEnum):
+    """How the dealer reaches a customer: phone, SMS, e-mail, direct mail, in person, WeChat …
+
+    Calendar rules list the channels of a task, a customer may opt out of single channels,
+    and the outbox sends SMS and EMAIL. ``INTERNAL`` is work with no customer contact
+    (entering a record, reporting to CR), which consent never stops.
+    """
+
     PHONE = "phone"  # 电话
     SMS = "sms"  # 短信
     EMAIL = "email"  # 电邮

@@ -14,18 +14,30 @@ from crm_core.domain.ids import CustomerId, DealerId
 
 
 class CustomerType(enum.StrEnum):
+    """Individual (个人) or company (公司) customer: decides which fields and checks apply.
+
+    A company has a credit code and a contact person instead of an ID card and a gender, and
+    the usage nature of its cars is checked against it (seed 000).
+    """
+
     INDIVIDUAL = "individual"  # 个人
     COMPANY = "company"  # 公司
 
 
 class Gender(enum.StrEnum):
+    """An individual customer's gender as the customer file records it (UNKNOWN if not given)."""
+
     MALE = "male"
     FEMALE = "female"
     UNKNOWN = "unknown"
 
 
 class IdDocumentType(enum.StrEnum):
-    """证件类型 as DMS systems list them."""
+    """The kind of ID document on a customer file (证件类型): resident ID, passport, credit code …
+
+    The types DMS systems list; the number is checked against the type's standard (GB 11643
+    for a resident ID, GB 32100 for a company's credit code).
+    """
 
     RESIDENT_ID = "resident_id"  # 居民身份证
     PASSPORT = "passport"  # 护照

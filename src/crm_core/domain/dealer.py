@@ -38,8 +38,10 @@ class Dealer:
 
 @attrs.frozen(slots=True)
 class Staff:
-    """A dealer employee who can own a task. The phone is kept to catch customer records
-    that carry a staff member's number instead of the customer's (seed 000)."""
+    """A dealer employee who can own a task: sales consultant, service advisor, CR staff …
+
+    The phone is kept to catch customer records that carry a staff member's number instead
+    of the customer's (seed 000)."""
 
     id: StaffId = attrs.field(validator=non_empty)
     dealer_id: DealerId = attrs.field(validator=non_empty)

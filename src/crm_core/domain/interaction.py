@@ -21,6 +21,14 @@ from crm_core.errors import ValidationError
 
 
 class InteractionKind(enum.StrEnum):
+    """What one contact was: a call, visit, test drive, order, delivery, repair, callback, SMS …
+
+    Seed 000's contact list, inbound (the customer comes to the dealer) then outbound (the
+    dealer reaches out, ``is_outbound``). ORDER and DELIVERY carry a :class:`Sale`,
+    REPAIR_ORDER a :class:`RepairOrder`, CALLBACK a :class:`Callback`, EVENT and
+    CLUB_ENROLMENT a :class:`ClubActivity`.
+    """
+
     # inbound (the customer comes to the dealer)
     INBOUND_CALL = "inbound_call"  # 来电
     VISIT = "visit"  # 来店
@@ -55,6 +63,12 @@ _OUTBOUND = frozenset(
 
 
 class ServiceKind(enum.StrEnum):
+    """What a repair order was for: first service, maintenance, repair, warranty, accident, PDI.
+
+    PDI (售前检查) orders are for stock cars (商品车), not customers: they are no workshop
+    visit for the churn and KPI figures.
+    """
+
     FIRST_SERVICE = "first_service"  # 首保
     MAINTENANCE = "maintenance"  # 保养
     REPAIR = "repair"  # 维修
@@ -64,6 +78,13 @@ class ServiceKind(enum.StrEnum):
 
 
 class CallbackOutcome(enum.StrEnum):
+    """How a callback went: reached, not reached, refused, call later, or a complaint found.
+
+    NOT_REACHED and CALL_LATER make the planner try again (seed 000: the next day);
+    REFUSED stops phone callbacks for a while; COMPLAINT_FOUND starts seed 001's escalation.
+    REACHED and COMPLAINT_FOUND are successful callbacks in the monthly report.
+    """
+
     REACHED = "reached"  # 回访成功
     NOT_REACHED = "not_reached"  # 未接通
     REFUSED = "refused"  # 拒绝回访
@@ -94,7 +115,7 @@ class Sale:
 
 @attrs.frozen(slots=True)
 class RepairOrder:
-    """Detail of a REPAIR_ORDER (工单).
+    """Detail of a repair order (工单): who brought the car, what was done, callback consent.
 
     The reporter (报修人) is the person who brought the car; seed 000 calls them back, not
     the registered owner. ``callback_consent`` and the preferred time and phone are what
@@ -116,6 +137,11 @@ class RepairOrder:
 
 @attrs.frozen(slots=True)
 class SurveyAnswer:
+    """One answer of a callback's questionnaire: a question key and a score from 1 to 5.
+
+    The callback report averages the scores per question (seed 001's monthly report).
+    """
+
     question: str  # a stable key of the host's questionnaire, e.g. "repair_quality"
     score: int  # 1 (very dissatisfied) .. 5 (completely satisfied)
 
@@ -135,7 +161,11 @@ class Callback:
 
 @attrs.frozen(slots=True)
 class ClubActivity:
-    """Detail of an EVENT or CLUB_ENROLMENT."""
+    """Detail of a club event or enrolment: the event, the points it gave, whether recorded.
+
+    Seed 002's activity KPI ignores events not recorded in the system and event points
+    under 100.
+    """
 
     event_name: str | None = None
     points: int = 0

@@ -14,18 +14,35 @@ from crm_core.errors import ValidationError
 
 
 class Tier(enum.StrEnum):
+    """An owners'-club card tier: silver (银卡), gold (金卡) or diamond (钻石卡), seed 002.
+
+    Which one a member qualifies for is :func:`~crm_core.scoring.qualifying_tier`'s answer.
+    """
+
     SILVER = "silver"  # 银卡
     GOLD = "gold"  # 金卡
     DIAMOND = "diamond"  # 钻石卡
 
 
 class MembershipStatus(enum.StrEnum):
+    """Where a club membership stands: application pending, active, or lapsed.
+
+    Pending applications already count toward the enrolment rates (seed 002); lapsed
+    members count toward none of the club figures.
+    """
+
     PENDING = "pending"  # application submitted; counts toward enrolment rates (seed 002)
     ACTIVE = "active"
     LAPSED = "lapsed"
 
 
 class PointsKind(enum.StrEnum):
+    """What a points-ledger line does: points earned, redeemed, expired, or an adjustment.
+
+    The sign of :attr:`PointsEntry.points` must fit: earn > 0, redeem and expire < 0; an
+    adjustment (a correction) goes either way.
+    """
+
     EARN = "earn"
     REDEEM = "redeem"
     EXPIRE = "expire"
@@ -41,6 +58,12 @@ class PointsSource(enum.StrEnum):
 
 @attrs.frozen(slots=True)
 class ClubMember:
+    """An owners'-club (车友会) member: the customer, when they applied, status, tier and card.
+
+    ``applied_on`` dates the application, which counts toward the enrolment rates while it
+    is pending; ``joined_on`` is set once the membership is active.
+    """
+
     id: str = attrs.field(validator=non_empty)
     dealer_id: DealerId = attrs.field(validator=non_empty)
     customer_id: CustomerId = attrs.field(validator=non_empty)
@@ -55,8 +78,10 @@ class ClubMember:
 
 @attrs.frozen(slots=True)
 class PointsEntry:
-    """One line of a member's points ledger. ``points`` is signed as it affects the
-    balance: positive for earn (and positive adjustments), negative for redeem and expire.
+    """One line of a member's points ledger: points earned, redeemed, expired or adjusted.
+
+    ``points`` is signed as it affects the balance: positive for earn (and positive
+    adjustments), negative for redeem and expire.
     ``spend`` is the money behind an earn entry, which tier rules may count."""
 
     id: str = attrs.field(validator=non_empty)

@@ -15,6 +15,13 @@ from crm_core.domain.ids import CustomerId, DealerId, MessageId, TaskId
 
 
 class MessageStatus(enum.StrEnum):
+    """Where an outbox message stands, from queued through sent to delivered, failed or parked.
+
+    A dispatcher moves QUEUED → SENDING → SENT; the gateway's delivery report makes it
+    DELIVERED or FAILED; a permanent failure or the last retry PARKS it for a person, who can
+    re-queue it; SUPPRESSED means consent stopped it at send time.
+    """
+
     QUEUED = "queued"  # waiting for its send time
     SENDING = "sending"  # claimed by a dispatcher under a lease
     SENT = "sent"  # the gateway accepted it and gave its id
@@ -26,8 +33,10 @@ class MessageStatus(enum.StrEnum):
 
 @attrs.frozen(slots=True)
 class OutboxMessage:
-    """One customer message. ``id`` is derived from the task, and it is the idempotency key
-    handed to the gateway, so no retry can text a customer twice."""
+    """One SMS or e-mail to a customer, kept in the outbox until a dispatcher has sent it.
+
+    ``id`` is derived from the task, and it is the idempotency key handed to the gateway,
+    so no retry can text a customer twice."""
 
     id: MessageId = attrs.field(validator=non_empty)
     dealer_id: DealerId = attrs.field(validator=non_empty)

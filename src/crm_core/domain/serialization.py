@@ -163,8 +163,10 @@ def make_converter() -> cattrs.Converter:
 
 
 def structure_record(converter: cattrs.Converter, data: Any, cls: type[T]) -> T:
-    """Structure ``data`` into ``cls``, turning every failure into one
-    :class:`~crm_core.errors.RecordValidationError` that lists each field's problem."""
+    """Build a ``cls`` record from ``data`` (parsed JSON, a row), reporting all bad fields at once.
+
+    Every failure becomes one :class:`~crm_core.errors.RecordValidationError` that lists
+    each field's problem."""
     try:
         return converter.structure(data, cls)
     except CrmCoreError as exc:

@@ -16,6 +16,11 @@ from crm_core.errors import ValidationError
 
 
 class TaskStatus(enum.StrEnum):
+    """Where a follow-up task stands: planned, done, cancelled, or deferred by the contact cap.
+
+    Re-planning never reopens a task that is done or cancelled.
+    """
+
     PLANNED = "planned"
     DONE = "done"
     CANCELLED = "cancelled"

@@ -13,7 +13,11 @@ from crm_core.errors import ValidationError
 
 
 class UsageNature(enum.StrEnum):
-    """使用性质 as printed on the vehicle licence (行驶证)."""
+    """A vehicle's usage nature (使用性质) as its licence (行驶证) prints it: operating or not.
+
+    It decides the inspection schedule, must fit the customer type (seed 000), and keeps
+    taxis out of service callbacks.
+    """
 
     NON_OPERATING = "non_operating"  # 非营运
     OPERATING = "operating"  # 营运 (goods or passenger transport)
@@ -70,7 +74,9 @@ class Vehicle:
 
 @attrs.frozen(slots=True)
 class Ownership:
-    """Customer ``customer_id`` held vehicle ``vehicle_id`` from ``since`` until ``until``
+    """Who held which car when: a customer's ownership of a vehicle from one day to another.
+
+    Customer ``customer_id`` held vehicle ``vehicle_id`` from ``since`` until ``until``
     (exclusive; ``None`` while they still hold it). Resales keep the history."""
 
     id: OwnershipId = attrs.field(validator=non_empty)

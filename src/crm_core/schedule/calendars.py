@@ -62,6 +62,12 @@ FORMAT_VERSION = 1
 
 
 class Unit(enum.StrEnum):
+    """The unit of a :class:`Span`: hours, days, working days, working hours or months.
+
+    The values are the words a calendar file writes (``"3 working days"``); singular forms
+    are read too.
+    """
+
     HOURS = "hours"
     DAYS = "days"
     WORKING_DAYS = "working days"
@@ -86,8 +92,9 @@ _SPAN = re.compile(r"^\s*([+-]?\d+)\s+([a-z ]+?)\s*$")
 
 @attrs.frozen(slots=True, repr=False)
 class Span:
-    """A signed length of time in one unit: ``"7 days"``, ``"-1 month"``,
-    ``"3 working days"``, ``"2 hours"``, ``"4 working hours"``.
+    """A signed length of time in one unit, as calendars write it: ``"3 working days"``.
+
+    Other examples: ``"7 days"``, ``"-1 month"``, ``"2 hours"``, ``"4 working hours"``.
 
     Units are kept apart on purpose: "one month" after 31 January is not 30 days, and three
     working days across the Spring Festival are not three days. Days, working days and
@@ -125,14 +132,22 @@ class Span:
 
 
 class Unless(enum.StrEnum):
-    """An event after the anchor that makes a rule moot: a first-service reminder is not
-    sent to an owner who already came for service; a prospect who bought is no prospect."""
+    """An event after the anchor that makes a rule moot: a service visit, or a delivery.
+
+    A first-service reminder is not sent to an owner who already came for service; a
+    prospect who bought is no prospect."""
 
     SERVICED = "serviced"  # a repair order for the vehicle after the anchor
     DELIVERED = "delivered"  # a delivery to the customer after the anchor
 
 
 class VehicleCondition(enum.StrEnum):
+    """Whether a rule applies to new cars, used cars (二手车), or any (:class:`Applicability`).
+
+    Seed 003's post-delivery callbacks apply to new and used cars alike; a host may split
+    them.
+    """
+
     ANY = "any"
     NEW = "new"
     USED = "used"
@@ -155,8 +170,10 @@ class Applicability:
 
 @attrs.frozen(slots=True)
 class Retry:
-    """What happens when a callback does not reach the customer: try again ``after`` the
-    failed attempt (seed 000: the next day), at most ``max_attempts`` calls in all."""
+    """When to call again after a callback that did not reach the customer, and how often.
+
+    Try again ``after`` the failed attempt (seed 000: the next day), at most
+    ``max_attempts`` calls in all."""
 
     max_attempts: int = 3
     after: Span = Span(1, Unit.WORKING_DAYS)
@@ -207,8 +224,9 @@ class Rule:
 
 @attrs.frozen(slots=True)
 class Calendar:
-    """A loaded, validated calendar. ``rules`` keeps file order; disabled rules are
-    dropped at load time."""
+    """A follow-up calendar (a brand's standard, or a host's own), loaded and validated.
+
+    ``rules`` keeps file order; disabled rules are dropped at load time."""
 
     id: str
     name: str
@@ -426,14 +444,14 @@ def _standard_text(name: str) -> str:
 
 
 def load_standard(name: str) -> Calendar:
-    """One of the calendars shipped with the library: ``"svw"``, ``"dfpeugeot"``,
-    ``"skoda"``."""
+    """One of the calendars shipped with the library: ``"svw"``, ``"dfpeugeot"``, ``"skoda"``."""
     return parse_calendar(_standard_text(name), f"standards/{name}.toml")
 
 
 def load_calendar(path: str | Path) -> Calendar:
-    """A host's calendar file; it may ``extends = "svw"`` (or another standard) and
-    override rules by id."""
+    """Load a host's own calendar file, which may extend a shipped standard.
+
+    The file may say ``extends = "svw"`` (or another standard) and override rules by id."""
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -443,9 +461,10 @@ def load_calendar(path: str | Path) -> Calendar:
 
 
 def extend_calendar(base: str, text: str, source: str = "<string>") -> Calendar:
-    """Extend the standard calendar ``base`` with the rules in ``text`` (TOML), without
-    writing ``extends`` into the text: a convenience for hosts that keep overrides in
-    their own configuration store.
+    """Extend the standard calendar ``base`` with the rules (TOML) in ``text``.
+
+    The same as writing ``extends`` into the text: a convenience for hosts that keep
+    overrides in their own configuration store.
 
     >>> cal = extend_calendar("svw", 'format = 1\\nid = "my"\\nname = "Mine"\\n'
     ...     'version = "1"\\ndisable = ["svw.greeting.birthday"]\\n'

@@ -37,6 +37,12 @@ __all__ = ["ContactPolicy", "GateResult", "Skip", "SkipReason", "gate", "screen"
 
 
 class SkipReason(enum.StrEnum):
+    """Why a task will not reach the customer: do-not-disturb, blacklist, a refusal, opt-out …
+
+    The consent gate gives the first four; ATTEMPTS_EXHAUSTED is the planner's, for a
+    callback whose retries ran out without reaching the customer.
+    """
+
     DO_NOT_DISTURB = "do_not_disturb"
     BLACKLISTED = "blacklisted"
     REFUSED_CALLBACKS = "refused_callbacks"
@@ -46,8 +52,10 @@ class SkipReason(enum.StrEnum):
 
 @attrs.frozen(slots=True)
 class Skip:
-    """A task that will not be done, and why. ``task`` is the task as it would have been,
-    so a host can show it ("why was Mr Wang not called?")."""
+    """A task that will not be done, and why (do-not-disturb, blacklist, refusal, opt-out …).
+
+    ``task`` is the task as it would have been, so a host can show it ("why was Mr Wang
+    not called?")."""
 
     task: FollowUpTask
     reason: SkipReason
@@ -56,9 +64,10 @@ class Skip:
 
 @attrs.frozen(slots=True)
 class ContactPolicy:
-    """How often and when a customer may be contacted. Defaults are this library's choice
-    (the seeds give none): two contacts a week, a refused callback respected for a year
-    (``None``: for ever). Quiet hours belong to the dealer's
+    """How often a customer may be contacted, and how long a refused callback is respected.
+
+    Defaults are this library's choice (the seeds give none): two contacts a week, a refused
+    callback respected for a year (``None``: for ever). Quiet hours belong to the dealer's
     :class:`~crm_core.schedule.working_time.WorkingTime`."""
 
     max_contacts: int = 2
@@ -72,6 +81,12 @@ class ContactPolicy:
 
 @attrs.frozen(slots=True)
 class GateResult:
+    """What :func:`gate` let through for one customer: tasks to do, tasks deferred, skips.
+
+    ``deferred`` holds the tasks the contact cap pushed back (status ``DEFERRED``, the
+    reason in ``status_reason``); ``skipped`` the tasks consent stopped, with the reason.
+    """
+
     tasks: tuple[FollowUpTask, ...]
     deferred: tuple[FollowUpTask, ...]
     skipped: tuple[Skip, ...]
@@ -114,8 +129,10 @@ def gate(
     now: datetime,
     working_time: WorkingTime,
 ) -> GateResult:
-    """Apply the customer's consent to ``tasks`` (all due on ``now``'s day, in the
-    dealer's timezone, which ``working_time`` gives along with the quiet hours)."""
+    """Apply the customer's consent and the contact cap to the tasks due on ``now``'s day.
+
+    ``now``'s day is taken in the dealer's timezone, which ``working_time`` gives along
+    with the quiet hours."""
     passed, skipped = screen(customer, tasks, history, policy, now=now, working_time=working_time)
     kept, deferred = _cap(
         passed, history, policy, now=working_time.local(now), working_time=working_time
@@ -132,8 +149,10 @@ def screen(
     now: datetime,
     working_time: WorkingTime,
 ) -> tuple[list[FollowUpTask], list[Skip]]:
-    """Steps 1–4 of the gate (everything but the contact cap): which tasks may reach the
-    customer at all, with their channels and start moved as consent requires."""
+    """The consent part of :func:`gate` without the contact cap: which tasks may go out.
+
+    Steps 1–4 of the gate: which tasks may reach the customer at all, with their channels
+    and start moved as consent requires."""
     tz = working_time.zone
     passed: list[FollowUpTask] = []
     skipped: list[Skip] = []

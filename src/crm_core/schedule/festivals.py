@@ -41,6 +41,12 @@ __all__ = [
 
 
 class FestivalKey(enum.StrEnum):
+    """A festival a dealer may send greetings on: 元旦, 春节, 中秋节, 国庆节 …
+
+    Seed 000 lists holiday greetings (节日问候); a greeting rule of a calendar names its
+    festival by this key (``holiday = "mid_autumn"``).
+    """
+
     NEW_YEAR = "new_year"  # 元旦
     WOMENS_DAY = "womens_day"  # 妇女节
     LABOUR_DAY = "labour_day"  # 劳动节
@@ -57,12 +63,24 @@ class FestivalKey(enum.StrEnum):
 
 
 class FestivalKind(enum.StrEnum):
+    """Whether a festival has a fixed Gregorian date (国庆节) or a lunar one (中秋节).
+
+    Lunar dates come from the generated table shipped with the library.
+    """
+
     FIXED = "fixed"  # same Gregorian date every year
     LUNAR = "lunar"  # a lunisolar date; Gregorian dates from the generated table
 
 
 @attrs.frozen(slots=True)
 class Festival:
+    """One greeting festival of ``festivals.toml``: its key, its name, and how to date it.
+
+    A fixed festival gives ``month`` and ``day``; a lunar one ``lunar_month`` and
+    ``lunar_day``, plus ``offset_days`` so that 除夕 is "the day before 正月初一" whether the
+    twelfth lunar month has 29 or 30 days.
+    """
+
     key: FestivalKey
     name: str
     kind: FestivalKind
@@ -163,7 +181,7 @@ def load_festivals(text: str, *, source: str) -> tuple[Festival, ...]:
 
 
 def load_lunar_table(text: str, *, source: str) -> dict[FestivalKey, dict[int, date]]:
-    """Parse the generated CSV table (``#`` lines are comments)."""
+    """Parse the generated table of lunar festival dates (CSV; ``#`` lines are comments)."""
     rows = [line for line in text.splitlines() if line and not line.startswith("#")]
     reader = csv.reader(io.StringIO("\n".join(rows)))
     header = next(reader, None)
@@ -192,7 +210,7 @@ def load_lunar_table(text: str, *, source: str) -> dict[FestivalKey, dict[int, d
 
 @functools.cache
 def festival_calendar() -> FestivalCalendar:
-    """The shipped festivals and lunar table (cached: the result is immutable)."""
+    """The shipped greeting festivals, lunar dates 2000–2060 included (cached: immutable)."""
     festivals = load_festivals(read_packaged("festivals.toml"), source="festivals.toml")
     table = load_lunar_table(read_packaged("lunar_festivals.csv"), source="lunar_festivals.csv")
     return FestivalCalendar(festivals, table)

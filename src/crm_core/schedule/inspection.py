@@ -48,6 +48,12 @@ __all__ = [
 
 
 class InspectionMode(enum.StrEnum):
+    """How a periodic inspection is done: on site at a station, or label only (免检领标).
+
+    Small non-operating cars get label-only inspections in some years under the 2014 and
+    2022 reforms; the reminder tells the owner which one is due.
+    """
+
     ON_SITE = "on_site"  # 上线检验 at an inspection station
     LABEL_ONLY = "label_only"  # 免检领标: documents only, the label is issued without a test
 
@@ -81,6 +87,13 @@ class InspectionSegment:
 
 @attrs.frozen(slots=True)
 class InspectionRule:
+    """A national periodic-inspection rule: which cars it covers, from when, on which schedule.
+
+    One entry of ``inspection.toml``: the usage natures and vehicle classes it applies to,
+    the day it took effect and its segments by vehicle age. :func:`next_inspection` takes
+    each due date from the newest rule in force on that day.
+    """
+
     id: str
     title: str
     citation: str
@@ -130,8 +143,10 @@ class InspectionRule:
 
 @attrs.frozen(slots=True)
 class InspectionDue:
-    """The next inspection: ``due`` is the last day of validity (检验有效期至 that month);
-    ``opens`` is when the owner may first have it done."""
+    """A car's next periodic inspection: when it is due, from when it may be done, and how.
+
+    ``due`` is the last day of validity (检验有效期至 that month); ``opens`` is when the
+    owner may first have it done."""
 
     due: date
     opens: date
@@ -157,7 +172,9 @@ def next_inspection(
     on: date,
     window_months: int = 3,
 ) -> InspectionDue:
-    """The first inspection falling due on or after ``on``, under the rule in force on the
+    """A car's next periodic inspection (年检) due on or after ``on``, from its registration.
+
+    The first inspection falling due on or after ``on``, under the rule in force on the
     day it falls due.
 
     ``window_months`` is how long before the end of validity the inspection may be done
@@ -212,7 +229,9 @@ def _merged_due_ages(
 def next_inspection_for(
     rules: Sequence[InspectionRule], vehicle: Vehicle, *, on: date, window_months: int = 3
 ) -> InspectionDue | None:
-    """:func:`next_inspection` for a :class:`~crm_core.domain.vehicle.Vehicle`; ``None``
+    """A vehicle record's next periodic inspection, or ``None`` without a registration date.
+
+    :func:`next_inspection` for a :class:`~crm_core.domain.vehicle.Vehicle`; ``None``
     when its first registration date is unknown (nothing to remind about yet)."""
     if vehicle.first_registration is None:
         return None
@@ -233,8 +252,10 @@ def _non_negative(_: Any, attribute: attrs.Attribute[Any], value: int) -> None:
 
 @attrs.frozen(slots=True)
 class InsuranceReminderPolicy:
-    """When to remind an owner to renew (保险续保); seed 000 names the reminder, the 90
-    days are the usual opening of the renewal window and are a default only."""
+    """How many days before a policy ends to remind the owner to renew it (保险续保).
+
+    Seed 000 names the reminder; the default 90 days are the usual opening of the renewal
+    window."""
 
     days_before: int = attrs.field(default=90, validator=_non_negative)
 
@@ -260,6 +281,6 @@ def load_inspection_rules(text: str, *, source: str) -> tuple[InspectionRule, ..
 
 @functools.cache
 def inspection_rules() -> tuple[InspectionRule, ...]:
-    """The shipped national rules (cached: immutable)."""
+    """The shipped national periodic-inspection rules, old and reformed (cached: immutable)."""
     name = "inspection.toml"
     return load_inspection_rules(read_packaged(name), source=name)

@@ -87,8 +87,10 @@ __all__ = [
 
 @attrs.frozen(slots=True)
 class CustomerFacts:
-    """Everything the planner may look at for one customer. A storage adapter fills it;
-    ``tasks`` are the tasks already stored for the customer (to know what is done)."""
+    """One customer's file as the planner reads it: cars, ownerships, contacts, cases, tasks.
+
+    A storage adapter fills it; ``tasks`` are the tasks already stored for the customer (to
+    know what is done)."""
 
     customer: Customer
     vehicles: tuple[Vehicle, ...] = ()
@@ -121,10 +123,11 @@ class PlannerConfig:
 
 
 def national_inspection_due(vehicle: Vehicle, on: date) -> date | None:
-    """The end of validity of the vehicle's next periodic inspection on or after ``on``,
-    under the national rules shipped with crm_core (``schedule/data/inspection.toml``);
-    ``None`` when the first registration is unknown or no rule covers the vehicle's
-    usage and class (nothing to remind about)."""
+    """The last day of a vehicle's next periodic inspection (年检) on or after ``on``, or None.
+
+    The end of validity under the national rules shipped with crm_core
+    (``schedule/data/inspection.toml``); ``None`` when the first registration is unknown or
+    no rule covers the vehicle's usage and class (nothing to remind about)."""
     try:
         found = next_inspection_for(inspection_rules(), vehicle, on=on)
     except ScheduleError:
@@ -134,8 +137,10 @@ def national_inspection_due(vehicle: Vehicle, on: date) -> date | None:
 
 @attrs.frozen(slots=True)
 class PlanningContext:
-    """What stays the same across customers: the calendar, the dealer's working time
-    (working-day calendar, business and quiet hours, timezone), festivals, policies.
+    """What stays the same across a dealer's customers: the calendar, working time, policies.
+
+    The follow-up calendar, the dealer's working time (working-day calendar, business and
+    quiet hours, timezone), festivals, policies.
 
     ``inspection_due(vehicle, day)`` gives the date of the vehicle's next periodic
     inspection on or after ``day`` for rules anchored on ``inspection_due`` (default: the
@@ -178,7 +183,9 @@ class Plan:
 
 @attrs.frozen(slots=True)
 class AnchorWindows:
-    """For each anchor kind, the date ranges (inclusive) in which an anchor event can make
+    """Which anchor dates can make a task due in a period: the day's agenda as a query.
+
+    For each anchor kind, the date ranges (inclusive) in which an anchor event can make
     a task due in ``[first_day, last_day]``.
 
     The contract with a storage adapter: a subject none of whose anchor events falls in
@@ -295,8 +302,10 @@ def anchor_windows(
     workdays: WorkdayCalendar | None = None,
     festivals: FestivalCalendar | None = None,
 ) -> AnchorWindows:
-    """The anchor-date ranges whose events can make a task due between ``first_day`` and
-    ``last_day`` (default: the same day). See :class:`AnchorWindows` for the contract.
+    """The anchor dates that can make a task due in a period, for a storage adapter's query.
+
+    The ranges whose events can make a task due between ``first_day`` and ``last_day``
+    (default: the same day). See :class:`AnchorWindows` for the contract.
 
     ``opening=True`` narrows them to the tasks whose window *opens* in the period — what
     the daily run of :func:`agenda` with ``since`` needs — instead of every task still
@@ -416,8 +425,10 @@ def _history(facts: CustomerFacts) -> _History:
 
 
 def is_dissatisfied(callback: Callback, config: PlannerConfig) -> bool:
-    """Whether a callback found the customer dissatisfied: a complaint, a low overall or
-    per-question score, a "would not recommend", or any issue recorded."""
+    """Whether a callback found the customer dissatisfied, which calls for a second callback.
+
+    Dissatisfied means a complaint, a low overall or per-question score, a "would not
+    recommend", or any issue recorded (seed 000: called again within three days)."""
     if callback.outcome is CallbackOutcome.COMPLAINT_FOUND:
         return True
     if callback.outcome is not CallbackOutcome.REACHED:
@@ -1064,7 +1075,9 @@ class _Customer:
 def anchor_dates(
     facts: Iterable[CustomerFacts], ctx: PlanningContext, *, on: date
 ) -> Iterator[list[tuple[AnchorKind, date]]]:
-    """For each customer's facts, its anchor events as ``(kind, local date)``, held
+    """Each customer's anchor events (deliveries, repairs, birthdays …) for a storage index.
+
+    For each customer's facts, its anchor events as ``(kind, local date)``, held
     vehicles as of ``on``: what a storage adapter indexes (when it writes the facts) so
     that :func:`anchor_windows` can select the subjects of a day. Unanswered callbacks
     appear as ``NOT_REACHED``; festivals (``HOLIDAY``) are not per customer and do not
@@ -1186,9 +1199,11 @@ def agenda(
     now: datetime,
     since: date | None = None,
 ) -> Iterator[Plan]:
-    """The day's agenda over many customers: one :class:`Plan` per customer with
-    something to do or report, streamed as ``facts`` is consumed (nothing is kept).
-    ``since`` as in :func:`plan`: a daily job passes the day after its last run.
+    """The day's agenda over many customers: one :class:`Plan` per customer with work due.
+
+    Only customers with something to do or report get a plan, streamed as ``facts`` is
+    consumed (nothing is kept). ``since`` as in :func:`plan`: a daily job passes the day
+    after its last run.
 
     Feed it every customer, or — faster — only the subjects a storage adapter selected
     with :func:`anchor_windows` (called with the same period and ``opening=since is not
@@ -1203,8 +1218,10 @@ def agenda(
 
 @attrs.frozen(slots=True)
 class Forecast:
-    """Tasks per role per day: the CR team's workload for the coming days. A task counts
-    on the day its window opens (tasks already open count on the first day)."""
+    """Tasks per role per day: the CR team's workload for the coming days.
+
+    A task counts on the day its window opens (tasks already open count on the first day).
+    """
 
     first_day: date
     days: int
@@ -1220,7 +1237,9 @@ class Forecast:
 def forecast(
     facts: Iterable[CustomerFacts], ctx: PlanningContext, *, now: datetime, days: int
 ) -> Forecast:
-    """Count the tasks that will fall due in the next ``days`` days (today included), per
+    """The coming days' workload: tasks falling due per role and day, from today on.
+
+    Counts the tasks that will fall due in the next ``days`` days (today included), per
     role and day. Consent stops (do-not-disturb, blacklist, refusals, opt-outs) apply;
     the contact cap does not (it depends on what is done first), so the forecast is an
     upper bound of the calls."""

@@ -66,6 +66,11 @@ _STATUS_ORDER = (
 
 
 class SlaUnit(enum.StrEnum):
+    """What an SLA's amount counts: clock hours, calendar days, working hours or working days.
+
+    Seed 001's "half a working day" is 0.5 WORKING_DAYS; seed 000's "48 h" is 48 HOURS.
+    """
+
     HOURS = "hours"  # clock hours
     DAYS = "days"  # calendar days
     WORKING_HOURS = "working_hours"  # business hours on working days
@@ -73,6 +78,12 @@ class SlaUnit(enum.StrEnum):
 
 
 class SlaState(enum.StrEnum):
+    """Where a case stands against one SLA: not started, open, at risk, breached or met.
+
+    AT_RISK means ``at_risk_share`` of the allowed time is used; a target reached late
+    stays BREACHED.
+    """
+
     NOT_STARTED = "not_started"  # the status that starts the clock is not reached yet
     OPEN = "open"
     AT_RISK = "at_risk"  # at_risk_share of the allowed time used
@@ -171,9 +182,10 @@ def _used(
 def evaluate_sla(
     case: Case, definition: SlaDefinition, working_time: WorkingTime, now: datetime
 ) -> SlaStatus | None:
-    """Where ``case`` stands against ``definition`` at ``now``; ``None`` if the definition
-    does not apply to the case. History after ``now`` is ignored, so replaying a past
-    ``now`` gives the answer as it was then."""
+    """Where one case stands against one SLA at ``now``, or ``None`` if the SLA does not apply.
+
+    History after ``now`` is ignored, so replaying a past ``now`` gives the answer as it was
+    then."""
     if now.tzinfo is None or now.utcoffset() is None:
         raise ValidationError("must be timezone-aware", field="now")
     if not definition.applies_to(case):
@@ -255,7 +267,8 @@ def load_sla_definitions(text: str, *, source: str) -> tuple[SlaDefinition, ...]
 
 @functools.cache
 def sla_definitions() -> tuple[SlaDefinition, ...]:
-    """The shipped definitions (cached: immutable). Hosts override by loading their own
-    file or by ``attrs.evolve``-ing these."""
+    """The shipped SLA definitions: the seeds' deadlines on complaints and requests (cached).
+
+    Hosts override by loading their own file or by ``attrs.evolve``-ing these."""
     name = "slas.toml"
     return load_sla_definitions(read_packaged(name), source=name)

@@ -328,8 +328,10 @@ class ChinaWorkdayCalendar(WorkdayCalendar):
 
 
 def load_year_schedules(text: str, *, source: str) -> tuple[YearSchedule, ...]:
-    """Parse and validate a schedules file in the format of the shipped
-    ``schedule/data/cn_workdays.toml`` (a ``[[years]]`` table per year).
+    """Parse and validate a file of official holiday schedules (放假 and 调休 days per year).
+
+    The format is that of the shipped ``schedule/data/cn_workdays.toml`` (a ``[[years]]``
+    table per year).
 
     >>> text = '''
     ... format = 1
@@ -361,7 +363,8 @@ def load_year_schedules(text: str, *, source: str) -> tuple[YearSchedule, ...]:
 
 @functools.cache
 def china_workday_calendar() -> ChinaWorkdayCalendar:
-    """The calendar built from the official schedules shipped with crm_core (cached: it
-    is immutable)."""
+    """Mainland China's working-day calendar, from the official schedules shipped with crm_core.
+
+    Cached: it is immutable."""
     name = "cn_workdays.toml"
     return ChinaWorkdayCalendar(load_year_schedules(read_packaged(name), source=name))

@@ -33,6 +33,12 @@ __all__ = ["ActionReport", "OverdueAction", "action_report"]
 
 @attrs.frozen(slots=True)
 class OverdueAction:
+    """A corrective or preventive action still open after its deadline, and whose it is.
+
+    One line of :attr:`ActionReport.overdue`; ``days_overdue`` counts from the deadline
+    day to the report's ``as_of``.
+    """
+
     id: ActionId
     owner_id: StaffId
     issue: str
@@ -42,6 +48,13 @@ class OverdueAction:
 
 @attrs.frozen(slots=True)
 class ActionReport:
+    """Seed 001's follow-up of callback issues: open and overdue actions, issues left unanswered.
+
+    What :func:`action_report` returns: the open actions (in all and per owner), the
+    overdue ones most overdue first, the share closed on time in the period (``None``
+    without a period), and the issue codes no action answers.
+    """
+
     as_of: date
     open: int
     overdue: tuple[OverdueAction, ...]  # most overdue first

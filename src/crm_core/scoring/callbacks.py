@@ -65,7 +65,9 @@ __all__ = [
 
 @attrs.frozen(slots=True)
 class CallbackWindow:
-    """A callback is on time from ``min_days`` to ``max_days`` (inclusive) after the anchor
+    """The days after the anchor in which a callback counts as on time (7–14 after delivery).
+
+    A callback is on time from ``min_days`` to ``max_days`` (inclusive) after the anchor
     day. ``key`` is a task rule id or an anchor kind."""
 
     key: str
@@ -97,9 +99,11 @@ def _unique_keys(
 
 @attrs.frozen(slots=True)
 class CallbackReportConfig:
-    """Which tasks the report covers (``anchors``, and ``rule_ids`` when set), which
-    outcomes count as successful, the compliance windows, and how many issues to list.
-    The default covers after-sales callbacks, seed 001's subject."""
+    """What the monthly callback report covers and counts; by default after-sales callbacks.
+
+    Which tasks the report covers (``anchors``, and ``rule_ids`` when set), which
+    outcomes count as successful, the compliance windows, and how many issues to list. The
+    default covers after-sales callbacks, seed 001's subject."""
 
     anchors: frozenset[str] = frozenset({AnchorKind.REPAIR_HANDED_BACK})
     rule_ids: frozenset[str] | None = None
@@ -131,6 +135,14 @@ class WindowCompliance:
 
 @attrs.frozen(slots=True)
 class CallbackReport:
+    """Seed 001's monthly callback report of one dealer: due, made, successful, satisfaction.
+
+    What :func:`callback_reports` returns per dealer: the callbacks due in the period, the
+    share made and the share successful (of those due), the mean satisfaction with the last
+    repair and per question, the issues customers raised most, and on-time compliance per
+    callback window.
+    """
+
     dealer_id: DealerId
     period: Period
     due: int  # 本月应回访数量

@@ -109,8 +109,10 @@ def _curve_valid(_: Any, attribute: attrs.Attribute[Any], value: tuple[ChurnBand
 
 @attrs.frozen(slots=True)
 class ChurnConfig:
-    """Seed 002's curve and the history adjustments, in percentage points (common CR
-    practice; the seeds give the curve only)."""
+    """How churn risk is scored: seed 002's curve by ownership year, plus history adjustments.
+
+    The adjustments are in percentage points (common CR practice; the seeds give the curve
+    only)."""
 
     curve: tuple[ChurnBand, ...] = attrs.field(factory=_default_curve, validator=_curve_valid)
     out_of_warranty_year: int = 3  # an owner out of warranty is treated as year 3 at least
@@ -129,6 +131,12 @@ class ChurnConfig:
 
 @attrs.frozen(slots=True)
 class ChurnReason:
+    """One part of a churn risk: a stable code, the percentage points it adds, and why.
+
+    Codes: ``ownership_year`` (the curve's base), ``no_visit_<n>_months``,
+    ``frequent_visitor`` (lowers the risk), ``rare_visitor``, ``unresolved_complaints``.
+    """
+
     code: str
     points: Decimal  # percentage points added (negative: lowered)
     detail: str
@@ -136,6 +144,13 @@ class ChurnReason:
 
 @attrs.frozen(slots=True)
 class ChurnRisk:
+    """How likely an owner is to stop coming to the dealer's workshop, with the reasons.
+
+    What :func:`churn_risk` and :func:`owner_churn_risk` return: ``probability`` (0–1, two
+    decimals) is the sum of the reasons' points, clamped; ``ownership_year`` is the year of
+    the curve it started from (at least 3 out of warranty).
+    """
+
     probability: Decimal  # 0..1, two decimals
     ownership_year: int
     reasons: tuple[ChurnReason, ...]
@@ -235,7 +250,9 @@ def owner_churn_risk(
     config: ChurnConfig | None = None,
     timezone: str = "Asia/Shanghai",
 ) -> ChurnRisk:
-    """:func:`churn_risk` with the history read from records in one pass each: the car's
+    """The churn risk of one owner, with the visits and complaints read from the records.
+
+    :func:`churn_risk` with the history read from records in one pass each: the car's
     workshop visits before ``as_of`` and the owner's complaint cases still open.
 
     >>> from datetime import UTC, datetime, date
@@ -277,6 +294,12 @@ def owner_churn_risk(
 
 
 class OwnerRetention(enum.StrEnum):
+    """Whether an owner still comes to the workshop: active, lost or long lost.
+
+    Lost and long-lost owners get seed 000's lost-customer callback; the long lost form a
+    separate win-back pool (:class:`LostOwnerConfig` sets the months).
+    """
+
     ACTIVE = "active"
     LOST = "lost"  # no workshop visit for lost_after_months (12–24 months by default)
     LONG_LOST = "long_lost"  # beyond long_lost_after_months: a separate win-back pool
@@ -284,7 +307,9 @@ class OwnerRetention(enum.StrEnum):
 
 @attrs.frozen(slots=True)
 class LostOwnerConfig:
-    """When an owner counts as lost: no workshop visit for ``lost_after_months``; beyond
+    """After how many months without a workshop visit an owner is lost, and long lost.
+
+    An owner is lost after no workshop visit for ``lost_after_months``; beyond
     ``long_lost_after_months`` they move to the long-lost pool. Defaults: seed 000's
     lost-customer callback and common practice (12 and 24 months)."""
 
@@ -326,9 +351,10 @@ def retention_status(
 
 @attrs.frozen(slots=True)
 class LostOwner:
-    """An owner for the win-back callback: ``anchor_date`` is the last workshop visit (or
-    the start of ownership if the car never came), the ``last_visit`` anchor of the
-    planner's lost-customer rule."""
+    """An owner due for the lost-customer (win-back) callback, with the date it counts from.
+
+    ``anchor_date`` is the last workshop visit (or the start of ownership if the car never
+    came), the ``last_visit`` anchor of the planner's lost-customer rule."""
 
     customer_id: CustomerId
     vehicle_id: VehicleId

@@ -49,6 +49,12 @@ NOT_APPLICABLE = NotApplicable.NOT_APPLICABLE
 
 
 class ThresholdOutcome(enum.StrEnum):
+    """What a KPI's threshold says: met, the dealer not eligible for the reward, or scores 0.
+
+    Seed 002's club KPIs: a cumulative enrolment rate below 50 % makes the dealer not
+    eligible; a quarterly enrolment rate below 80 % or an activity rate below 30 % scores 0.
+    """
+
     MET = "met"
     NOT_ELIGIBLE = "not_eligible"  # the dealer is not assessed for the reward at all
     SCORES_ZERO = "scores_zero"  # the KPI contributes 0 points to the dealer's score

@@ -77,8 +77,10 @@ def _expiry_order(lot: PointsLot) -> tuple[date, datetime]:
 
 @attrs.frozen(slots=True)
 class PointsLedger:
-    """One member's points, as lots in the order they were earned. Immutable: each
-    :meth:`apply` returns a new ledger."""
+    """One club member's points balance per pot, as lots in the order they were earned.
+
+    Redemptions and expiries take from the lots; immutable: each :meth:`apply` returns a new
+    ledger."""
 
     member_id: str
     lots: tuple[PointsLot, ...] = ()
@@ -169,8 +171,9 @@ def _non_negative(_: Any, attribute: attrs.Attribute[Any], value: int | Decimal)
 
 @attrs.frozen(slots=True)
 class TierRule:
-    """What a member needs for ``tier``: points earned and money spent in the policy's
-    window, and months since joining. All three must be met."""
+    """What a club member needs for one card tier: points, spend, and months since joining.
+
+    Points earned and money spent count in the policy's window. All three must be met."""
 
     tier: Tier
     min_points: int = attrs.field(default=0, validator=_non_negative)
@@ -201,8 +204,10 @@ def _rules_valid(_: Any, attribute: attrs.Attribute[Any], value: tuple[TierRule,
 
 @attrs.frozen(slots=True)
 class TierPolicy:
-    """Tier rules plus the window (months before ``as_of``) that points and spend count in,
-    and which pots' points count."""
+    """How club members qualify for silver, gold and diamond cards: tier rules and a window.
+
+    The window is the months before ``as_of`` that points and spend count in;
+    ``counted_sources`` says which pots' points count."""
 
     rules: tuple[TierRule, ...] = attrs.field(factory=_default_rules, validator=_rules_valid)
     window_months: int = attrs.field(default=12, validator=_non_negative)
@@ -211,6 +216,11 @@ class TierPolicy:
 
 @attrs.frozen(slots=True)
 class Shortfall:
+    """What a member lacks for the next tier on one criterion: points, spend or tenure.
+
+    Listed in :attr:`TierDecision.shortfalls`, with what the member has and what it needs.
+    """
+
     criterion: str  # "points", "spend" or "tenure_months"
     have: Decimal
     need: Decimal
@@ -218,8 +228,10 @@ class Shortfall:
 
 @attrs.frozen(slots=True)
 class TierDecision:
-    """The highest tier whose rule is met, the member's figures, and what is missing for
-    the next tier up (empty at the top)."""
+    """The card tier a club member qualifies for, and what is missing for the next one up.
+
+    What :func:`qualifying_tier` returns: the highest tier whose rule is met, the member's
+    figures, and the shortfalls for the next tier up (empty at the top)."""
 
     tier: Tier
     points: int

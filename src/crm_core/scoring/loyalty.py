@@ -78,9 +78,11 @@ def _satisfaction() -> Mapping[int, Decimal]:
 
 @attrs.frozen(slots=True)
 class LoyaltyWeights:
-    """Points per component. ``product_retention`` maps a number of products (the highest
-    key covers "that many or more") to seed 002's retention percentage, which
-    ``product_weight`` scales into points."""
+    """How many loyalty points each part of a customer's history is worth, and the caps.
+
+    ``product_retention`` maps a number of products (the highest key covers "that many or
+    more") to seed 002's retention percentage, which ``product_weight`` scales into points.
+    """
 
     window_months: int = 24
     points_per_visit: Decimal = Decimal(4)
@@ -103,6 +105,12 @@ class LoyaltyWeights:
 
 @attrs.frozen(slots=True)
 class LoyaltyReason:
+    """One part of a loyalty score: a stable code, the points it adds, and why.
+
+    Codes: ``visits``, ``spend``, ``products``, ``satisfaction``, ``complaints``,
+    ``referrals``, ``club``.
+    """
+
     code: str
     points: Decimal
     detail: str
@@ -110,6 +118,13 @@ class LoyaltyReason:
 
 @attrs.frozen(slots=True)
 class LoyaltyScore:
+    """How loyal a customer is, 0–100, with the products they hold and the reasons.
+
+    What :func:`loyalty_score` returns: ``products`` are the dealer's products the customer
+    holds (``vehicle``, ``service``, ``insurance``, ``club``; seed 002: the more, the higher
+    the retention), and the score is the sum of the reasons' points, clamped to 0–100.
+    """
+
     customer_id: CustomerId
     score: Decimal  # 0..100
     products: tuple[str, ...]
@@ -131,9 +146,10 @@ def loyalty_score(
     weights: LoyaltyWeights | None = None,
     timezone: str = "Asia/Shanghai",
 ) -> LoyaltyScore:
-    """The loyalty score of ``customer_id`` on ``as_of``. Each iterable is read once and
-    may hold other customers' records (they are skipped); records after ``as_of`` are
-    ignored."""
+    """The loyalty score of one customer on ``as_of``, from their records in one pass each.
+
+    Each iterable is read once and may hold other customers' records (they are skipped);
+    records after ``as_of`` are ignored."""
     w = weights or LoyaltyWeights()
     tz = zone(timezone)
     window_start = as_of - relativedelta(months=w.window_months)

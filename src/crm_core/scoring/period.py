@@ -26,6 +26,8 @@ __all__ = ["Period", "PeriodKind", "zone"]
 
 
 class PeriodKind(enum.StrEnum):
+    """The length of a reporting period: a month, a quarter or a year (see :class:`Period`)."""
+
     MONTH = "month"
     QUARTER = "quarter"
     YEAR = "year"
@@ -60,7 +62,9 @@ def _timezone(_: Any, attribute: attrs.Attribute[Any], value: str) -> None:
 
 @attrs.frozen(slots=True)
 class Period:
-    """Month ``index`` (1–12), quarter ``index`` (1–4) or the whole ``year`` (index 1)."""
+    """A reporting period in the dealer's timezone: a month, a quarter or a whole year.
+
+    Month ``index`` (1–12), quarter ``index`` (1–4) or the whole ``year`` (index 1)."""
 
     kind: PeriodKind
     year: int = attrs.field(validator=_year)

@@ -42,7 +42,7 @@ def _ascending(_: Any, attribute: attrs.Attribute[Any], value: tuple[Any, ...]) 
 
 @attrs.frozen(slots=True)
 class RfmConfig:
-    """Four ascending thresholds per dimension split it into scores 1..5.
+    """The RFM thresholds: four ascending ones per dimension split it into scores 1..5.
 
     Recency: days since the last paid visit at most ``recency_days[0]`` scores 5, at most
     ``[1]`` 4, … beyond ``[3]`` 1. Frequency and monetary: at least ``[3]`` scores 5, at
@@ -60,6 +60,13 @@ class RfmConfig:
 
 @attrs.frozen(slots=True)
 class RfmScore:
+    """One workshop customer's RFM scores: recency, frequency and money, each 1–5.
+
+    What :func:`rfm_scores` returns per customer: the raw figures (days since the last
+    paid visit, visits and money in the window) and their scores; ``code`` is the usual
+    three-digit label.
+    """
+
     customer_id: CustomerId
     recency_days: int
     frequency: int

@@ -72,6 +72,12 @@ _NEGATIVE_RECOMMEND = frozenset({Recommendation.PROBABLY_NOT, Recommendation.DEF
 
 
 class Segment(enum.StrEnum):
+    """Seed 002's customer states, from prospect to core word-of-mouth or to complainant.
+
+    The satisfied path: prospect, first-time, repeat, advocate, core word-of-mouth; the
+    dissatisfied path: never-return, negative word-of-mouth, third-party complainant.
+    """
+
     PROSPECT = "prospect"  # 潜在客户
     FIRST_TIME = "first_time"  # 首次惠顾客户
     REPEAT = "repeat"  # 续购客户
@@ -83,6 +89,12 @@ class Segment(enum.StrEnum):
 
 
 class LifecycleStage(enum.StrEnum):
+    """Seed 002's lifecycle stages: need, trial, purchase, repair, service, retention, rebuy.
+
+    The loop a customer goes round: 需求, 尝试 (test drive), 购买, 维修 (first workshop visit),
+    服务 (coming back), 维系 and 换购 (buying the next car here).
+    """
+
     NEED = "need"  # 需求
     TRIAL = "trial"  # 尝试 (test drive)
     PURCHASE = "purchase"  # 购买
@@ -94,7 +106,7 @@ class LifecycleStage(enum.StrEnum):
 
 @attrs.frozen(slots=True)
 class SegmentConfig:
-    """Thresholds of the rules (common CR practice; seed 002 gives the states only)."""
+    """Thresholds of the segment and lifecycle rules (common CR practice; seed 002 has none)."""
 
     dissatisfied_at_most: int = 2  # overall satisfaction 1–2 of 5 is dissatisfied
     advocate_satisfaction: int = 5  # 完全满意
@@ -105,7 +117,7 @@ class SegmentConfig:
 
 @attrs.frozen(slots=True)
 class CustomerHistory:
-    """The facts the rules need about one customer, gathered in one pass per iterable."""
+    """The facts the segment and lifecycle rules need about one customer, read in one pass."""
 
     customer_id: CustomerId
     as_of: date
@@ -244,12 +256,22 @@ class CustomerHistory:
 
 @attrs.frozen(slots=True)
 class SegmentResult:
+    """A customer's state and the rule that decided it ("why is this customer an advocate").
+
+    What :func:`customer_segment` returns.
+    """
+
     segment: Segment
     rule: str
 
 
 @attrs.frozen(slots=True)
 class StageResult:
+    """A customer's lifecycle stage and the rule that decided it.
+
+    What :func:`lifecycle_stage` returns.
+    """
+
     stage: LifecycleStage
     rule: str
 
@@ -265,8 +287,10 @@ def _dissatisfied(h: CustomerHistory, cfg: SegmentConfig) -> str | None:
 
 
 def customer_segment(h: CustomerHistory, config: SegmentConfig | None = None) -> SegmentResult:
-    """The customer state, by the first rule that applies (negative states first: an
-    unhappy advocate is a risk before an asset)."""
+    """A customer's state (seed 002): prospect, first-time, repeat, advocate … complainant.
+
+    The first rule that applies decides, negative states first: an unhappy advocate is a
+    risk before an asset."""
     cfg = config or SegmentConfig()
     if h.third_party_complaint is not None and h.third_party_complaint > h.as_of - relativedelta(
         months=cfg.third_party_months
@@ -297,7 +321,7 @@ def customer_segment(h: CustomerHistory, config: SegmentConfig | None = None) ->
 
 
 def lifecycle_stage(h: CustomerHistory, config: SegmentConfig | None = None) -> StageResult:
-    """The lifecycle stage, by the first rule that applies."""
+    """A customer's lifecycle stage (seed 002), by the first rule that applies."""
     cfg = config or SegmentConfig()
     if h.deliveries:
         if h.sales_contact_after_delivery:

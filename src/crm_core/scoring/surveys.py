@@ -75,6 +75,12 @@ class QuestionTally:
 
 @attrs.frozen(slots=True)
 class SurveyConfig:
+    """How satisfaction surveys are summarised: the top score, the sources counted, rounding.
+
+    ``completely_satisfied`` is the score that counts as 完全满意; ``sources`` selects the
+    dealer's own, the carmaker's and third-party surveys; ``places`` rounds the rates.
+    """
+
     completely_satisfied: int = 5
     sources: frozenset[SurveySource] = frozenset(SurveySource)
     places: int = 4
@@ -82,6 +88,13 @@ class SurveyConfig:
 
 @attrs.frozen(slots=True)
 class SurveySummary:
+    """One dealer's sales (SSI) or after-sales (CSI) satisfaction for a period.
+
+    What :func:`survey_summaries` returns per dealer and survey kind: the mean overall
+    score, the share completely satisfied, the "would recommend" answers per level and the
+    share of "definitely", and the mean score per question.
+    """
+
     dealer_id: DealerId
     kind: SurveyKind
     period: Period
@@ -108,8 +121,10 @@ def survey_summaries(
     config: SurveyConfig | None = None,
     dealer_id: DealerId | None = None,
 ) -> dict[tuple[DealerId, SurveyKind], SurveySummary]:
-    """One summary per dealer and survey kind with responses answered in ``period``
-    (one pass)."""
+    """Satisfaction survey results (SSI, CSI) of a period, per dealer and survey kind.
+
+    One summary per dealer and survey kind with responses answered in ``period`` (one pass).
+    """
     cfg = config or SurveyConfig()
     start, end = period.start, period.end
     accs: dict[tuple[DealerId, SurveyKind], _Acc] = {}

@@ -54,7 +54,7 @@ Checkable = Customer | Vehicle | SaleReport | RepairReport
 
 @attrs.frozen(slots=True)
 class RuleAssertions:
-    """The assertions bound to one policy, staff list and day (what the fixture gives)."""
+    """Rule assertions bound to one policy, staff list and day: the ``crm_rules`` fixture."""
 
     policy: RulePolicy = DEFAULT_RULE_POLICY
     staff: StaffPhones = NO_STAFF
@@ -128,6 +128,10 @@ def violations_of(record: Checkable) -> tuple[Violation, ...]:
 
 
 def assert_valid(record: Checkable, *, strict: bool = False) -> None:
+    """Fail, listing the violations, when any checkable record has an error (default policy).
+
+    A customer, vehicle, sale report or repair report; with ``strict`` a warning fails too.
+    """
     _DEFAULT.assert_valid(record, strict=strict)
 
 

@@ -64,6 +64,13 @@ REJECTED_CODE = "REJECTED"
 
 
 class Fault(enum.StrEnum):
+    """A failure the test gateways produce on command: busy, rate-limited, rejected, dropped …
+
+    The module docstring tables how each gateway shows each one. REJECTED is the permanent
+    failure; ACCEPT_THEN_DROP and SLOW are the ambiguous ones, where the gateway has the
+    message but the sender cannot know.
+    """
+
     BUSY = "busy"
     RATE_LIMITED = "rate_limited"
     BUSY_CODE = "busy_code"
@@ -260,8 +267,9 @@ class _QuietServer(ThreadingHTTPServer):
 
 
 def fake_gateway_config(url: str, token: str = "test-token", **overrides: Any) -> SmsHttpConfig:
-    """The adapter configuration for a :class:`FakeSmsGateway` at ``url`` (for a process
-    that talks to a gateway another process runs)."""
+    """The SMS adapter's configuration for a :class:`FakeSmsGateway` running at ``url``.
+
+    For a process that talks to a gateway another process runs."""
     settings: dict[str, Any] = {
         "url": url,
         "headers": {"Authorization": f"Bearer {token}"},

@@ -39,8 +39,10 @@ LONG_CHINESE_TEXT = (
 
 
 class SmsNotifierContract(abc.ABC):
-    """The SMS port's contract. ``recipient`` is a number the gateway accepts and
-    ``rejected_recipient`` one that ``create_rejecting_notifier``'s gateway refuses."""
+    """The SMS port's contract: a host's SMS notifier subclasses it and passes these tests.
+
+    ``recipient`` is a number the gateway accepts and ``rejected_recipient`` one that
+    ``create_rejecting_notifier``'s gateway refuses."""
 
     recipient = "13812345678"
     rejected_recipient = "13900000000"
@@ -108,7 +110,9 @@ class SmsNotifierContract(abc.ABC):
 
 
 class EmailNotifierContract(abc.ABC):
-    """The e-mail port's contract (see :class:`SmsNotifierContract` for the factories)."""
+    """The e-mail port's contract: a host's e-mail notifier subclasses it and passes these tests.
+
+    The factories work as in :class:`SmsNotifierContract`."""
 
     recipient = "wang.wei@example.com"
     rejected_recipient = "gone@example.com"

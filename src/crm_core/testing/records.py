@@ -65,8 +65,9 @@ T0 = datetime(2026, 3, 1, 2, 0, tzinfo=UTC)
 
 
 class TickingClock:
-    """A clock that advances one millisecond per reading, so successive writes get
-    distinct, predictable ``updated_at`` stamps."""
+    """A storage clock that moves one millisecond per reading, from :data:`T0` by default.
+
+    Successive writes get distinct, predictable ``updated_at`` stamps."""
 
     def __init__(self, start: datetime = T0, step: timedelta = timedelta(milliseconds=1)) -> None:
         self.now = start
@@ -81,10 +82,12 @@ class TickingClock:
 
 
 def dealer(id: str = "D1", **kw: Any) -> Dealer:
+    """A dealership (上海大众 示例 4S 店, Asia/Shanghai); keywords override any field."""
     return Dealer(id=DealerId(id), **{"name": "上海大众 示例 4S 店", **kw})
 
 
 def staff_member(id: str, dealer_id: DealerId = D1, **kw: Any) -> Staff:
+    """A CR representative (周杰) of dealer D1; keywords override any field."""
     return Staff(
         id=StaffId(id),
         dealer_id=dealer_id,
@@ -93,6 +96,7 @@ def staff_member(id: str, dealer_id: DealerId = D1, **kw: Any) -> Staff:
 
 
 def customer(id: str, dealer_id: DealerId = D1, **kw: Any) -> Customer:
+    """An individual customer (王芳) of dealer D1; keywords override any field."""
     return Customer(
         id=CustomerId(id),
         dealer_id=dealer_id,
@@ -101,12 +105,14 @@ def customer(id: str, dealer_id: DealerId = D1, **kw: Any) -> Customer:
 
 
 def vehicle(id: str, dealer_id: DealerId = D1, **kw: Any) -> Vehicle:
+    """A vehicle of dealer D1 with a valid VIN; keywords override any field."""
     return Vehicle(id=VehicleId(id), dealer_id=dealer_id, **{"vin": "LSVAU2180N2183294", **kw})
 
 
 def ownership(
     id: str, customer_id: str, vehicle_id: str, dealer_id: DealerId = D1, **kw: Any
 ) -> Ownership:
+    """A customer holding a vehicle since 2020-01-01 (no end); keywords override any field."""
     return Ownership(
         id=OwnershipId(id),
         dealer_id=dealer_id,
@@ -117,6 +123,7 @@ def ownership(
 
 
 def interaction(id: str, dealer_id: DealerId = D1, **kw: Any) -> Interaction:
+    """A showroom visit (来店) at :data:`T0`; keywords override the kind, the time or any field."""
     return Interaction(
         id=InteractionId(id),
         dealer_id=dealer_id,
@@ -133,6 +140,11 @@ def repair_order(
     handed_back_at: datetime | None = None,
     **kw: Any,
 ) -> Interaction:
+    """A repair order (工单) for a car, its customer or none; extra keywords go to its detail.
+
+    ``handed_back_at`` and the other keywords are fields of the
+    :class:`~crm_core.domain.interaction.RepairOrder` detail.
+    """
     return interaction(
         id,
         dealer_id,
@@ -145,6 +157,7 @@ def repair_order(
 
 
 def case(id: str, dealer_id: DealerId = D1, **kw: Any) -> Case:
+    """An open complaint case, opened at :data:`T0`; keywords override any field."""
     opened = kw.pop("opened_at", T0)
     return Case(
         id=CaseId(id),
@@ -159,6 +172,7 @@ def case(id: str, dealer_id: DealerId = D1, **kw: Any) -> Case:
 
 
 def task(id: str, customer_id: str, dealer_id: DealerId = D1, **kw: Any) -> FollowUpTask:
+    """A sales consultant's day-3 delivery callback, due from :data:`T0`; keywords override."""
     due_from = kw.pop("due_from", T0)
     return FollowUpTask(
         id=TaskId(id),
@@ -179,6 +193,7 @@ def task(id: str, customer_id: str, dealer_id: DealerId = D1, **kw: Any) -> Foll
 
 
 def message(id: str, customer_id: str, dealer_id: DealerId = D1, **kw: Any) -> OutboxMessage:
+    """A queued insurance-reminder SMS, sendable from :data:`T0`; keywords override any field."""
     return OutboxMessage(
         id=MessageId(id),
         dealer_id=dealer_id,
@@ -194,6 +209,7 @@ def message(id: str, customer_id: str, dealer_id: DealerId = D1, **kw: Any) -> O
 
 
 def club_member(id: str, customer_id: str, dealer_id: DealerId = D1, **kw: Any) -> ClubMember:
+    """An owners'-club application (pending) made on 2025-06-01; keywords override any field."""
     return ClubMember(
         id=id,
         dealer_id=dealer_id,
@@ -203,6 +219,7 @@ def club_member(id: str, customer_id: str, dealer_id: DealerId = D1, **kw: Any) 
 
 
 def points_entry(id: str, member_id: str, dealer_id: DealerId = D1, **kw: Any) -> PointsEntry:
+    """100 dealer points earned by a club member at :data:`T0`; keywords override any field."""
     return PointsEntry(
         id=id,
         dealer_id=dealer_id,
@@ -220,6 +237,7 @@ def points_entry(id: str, member_id: str, dealer_id: DealerId = D1, **kw: Any) -
 def referral(
     id: str, referrer_id: str, referred_id: str, dealer_id: DealerId = D1, **kw: Any
 ) -> Referral:
+    """One customer referring another, recorded at :data:`T0`; keywords override any field."""
     return Referral(
         id=id,
         dealer_id=dealer_id,
@@ -230,6 +248,7 @@ def referral(
 
 
 def audit_entry(id: str, subject_id: str, dealer_id: DealerId = D1, **kw: Any) -> AuditEntry:
+    """An audit entry of a customer merge by staff S1 at :data:`T0`; keywords override any field."""
     return AuditEntry(
         id=id,
         dealer_id=dealer_id,

@@ -19,8 +19,10 @@ __all__ = ["SqlStoreFactory", "make_sqlite_template"]
 
 
 def make_sqlite_template(path: Path) -> Path:
-    """Create a migrated, empty SQLite file at ``path``, whole in one file (WAL folded
-    in) so that copying it copies the database."""
+    """Create a migrated, empty SQLite database at ``path`` to copy for each test.
+
+    The database is whole in one file (WAL folded in), so that copying it copies the
+    database."""
     upgrade(path)
     engine = create_engine(path)
     try:
@@ -35,8 +37,9 @@ def make_sqlite_template(path: Path) -> Path:
 
 
 class SqlStoreFactory:
-    """New, empty stores: SQLite copies of a template, or a truncated PostgreSQL
-    database. :meth:`close` releases the SQLite stores' connections."""
+    """A fresh, empty SQL store per test: a copy of an SQLite template, or a wiped PostgreSQL.
+
+    :meth:`close` releases the SQLite stores' connections."""
 
     def __init__(self, sqlite_template: Path, directory: Path) -> None:
         self._template = sqlite_template

@@ -268,8 +268,10 @@ def _round_trip_settings(test: Callable[..., None]) -> Callable[..., None]:
 
 
 class RepositoryContract(StorageContractBase):
-    """What every per-dealer repository does: CRUD, not found, duplicates, versions,
-    references, ordering, ``changed_since`` and a round trip of any valid record."""
+    """What every per-dealer repository does: CRUD, errors, versions, order, change feed.
+
+    Not found, duplicates, versions, references, ordering, ``changed_since`` and a round
+    trip of any valid record."""
 
     @pytest.fixture(params=RECORD_KINDS, ids=str)
     def kind(self, request: pytest.FixtureRequest) -> RecordKind:
@@ -969,8 +971,9 @@ def _hits(subjects: list[AgendaSubject]) -> list[tuple[str, str, date, str | Non
 
 
 class AnchorQueryContract(StorageContractBase):
-    """The planner's read returns exactly the subjects whose anchors fall in the windows,
-    window edges included, birthdays by month and day."""
+    """The planner's read finds exactly the customers with an anchor event in the windows.
+
+    Window edges are included, birthdays match by month and day."""
 
     def test_anchor_vehicle_dates_exact_at_the_edges(self) -> None:
         uow, _ = self.fresh()

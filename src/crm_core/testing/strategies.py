@@ -130,18 +130,21 @@ def aware_datetimes() -> st.SearchStrategy[datetime]:
 
 
 def dates() -> st.SearchStrategy[date]:
+    """Calendar dates from 1930 to 2099: birthdays, deliveries, registrations."""
     return st.dates(min_value=date(1930, 1, 1), max_value=date(2099, 12, 31))
 
 
 def texts(*, min_size: int = 0, max_size: int = 30) -> st.SearchStrategy[str]:
-    """Any printable-or-not Unicode text that UTF-8 can carry (no lone surrogates),
-    with Chinese characters drawn often enough to matter."""
+    """Any Unicode text UTF-8 can carry, Chinese characters drawn often enough to matter.
+
+    Printable or not, control characters included; no lone surrogates."""
     chinese = st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF)
     anything = st.characters(codec="utf-8")
     return st.text(alphabet=st.one_of(chinese, anything), min_size=min_size, max_size=max_size)
 
 
 def chinese_names() -> st.SearchStrategy[str]:
+    """Chinese personal names: a surname character and one or two given-name characters."""
     return st.builds(
         lambda s, g: s + g,
         st.sampled_from(_SURNAMES),
@@ -201,8 +204,9 @@ def vins(draw: st.DrawFn, wmi: str | None = None) -> str:
 
 @st.composite
 def resident_ids(draw: st.DrawFn) -> str:
-    """GB 11643 numbers with a listed division code, a real birth date and a correct
-    check character."""
+    """Valid resident identity card numbers (GB 11643), 18 characters with a check character.
+
+    Each has a listed division code, a real birth date and a correct check character."""
     area = draw(st.sampled_from(_COUNTY_CODES))
     born = draw(st.dates(min_value=date(1920, 1, 1), max_value=date(2015, 12, 31)))
     sequence = draw(st.integers(min_value=0, max_value=999))
@@ -259,6 +263,7 @@ def _versions() -> st.SearchStrategy[int]:
 
 
 def dealers() -> st.SearchStrategy[Dealer]:
+    """Any valid dealer: any text as its name, a Chinese timezone and locale, up to 3 brands."""
     return st.builds(
         Dealer,
         id=identifiers().map(DealerId),
@@ -272,6 +277,7 @@ def dealers() -> st.SearchStrategy[Dealer]:
 
 
 def staff() -> st.SearchStrategy[Staff]:
+    """Any valid staff member, of every role, with or without a mobile number."""
     return st.builds(
         Staff,
         id=identifiers().map(StaffId),
@@ -286,6 +292,7 @@ def staff() -> st.SearchStrategy[Staff]:
 
 
 def customers() -> st.SearchStrategy[Customer]:
+    """Any valid customer file: every field drawn, flags and opted-out channels included."""
     optional_text = _optional(texts(max_size=20))
     return st.builds(
         Customer,
@@ -324,6 +331,7 @@ def customers() -> st.SearchStrategy[Customer]:
 
 
 def vehicles() -> st.SearchStrategy[Vehicle]:
+    """Any valid vehicle file: a correct VIN, any plate or text in the plate field, every flag."""
     optional_text = _optional(texts(max_size=12))
     return st.builds(
         Vehicle,
@@ -354,6 +362,7 @@ def vehicles() -> st.SearchStrategy[Vehicle]:
 
 @st.composite
 def ownerships(draw: st.DrawFn) -> Ownership:
+    """An ownership that ends (if it does) on or after the day it started."""
     since = draw(dates())
     until = draw(_optional(st.dates(min_value=since, max_value=date(2099, 12, 31))))
     return Ownership(
@@ -369,6 +378,7 @@ def ownerships(draw: st.DrawFn) -> Ownership:
 
 
 def sales() -> st.SearchStrategy[Sale]:
+    """The detail of an order or delivery: amount, used car, referral, virtual, remarks."""
     return st.builds(
         Sale,
         amount=_optional(money()),
@@ -380,6 +390,7 @@ def sales() -> st.SearchStrategy[Sale]:
 
 
 def repair_orders() -> st.SearchStrategy[RepairOrder]:
+    """The detail of a repair order: reporter, service kind, hand-back, amount, consent."""
     return st.builds(
         RepairOrder,
         reporter_name=_optional(chinese_names()),
@@ -396,6 +407,7 @@ def repair_orders() -> st.SearchStrategy[RepairOrder]:
 
 
 def callbacks() -> st.SearchStrategy[Callback]:
+    """The detail of a callback: any outcome, with or without scores, answers and issues."""
     answers = st.builds(
         SurveyAnswer,
         question=st.sampled_from(["repair_quality", "waiting_time", "staff", "price"]),
@@ -414,6 +426,7 @@ def callbacks() -> st.SearchStrategy[Callback]:
 
 
 def club_activities() -> st.SearchStrategy[ClubActivity]:
+    """The detail of a club event or enrolment: event name, points, recorded in the system."""
     return st.builds(
         ClubActivity,
         event_name=_optional(texts(max_size=20)),
@@ -503,6 +516,7 @@ def cases(draw: st.DrawFn) -> Case:
 
 @st.composite
 def follow_up_tasks(draw: st.DrawFn) -> FollowUpTask:
+    """A follow-up task whose due window ends at most 14 days after it opens, any status."""
     due_from = draw(aware_datetimes())
     window = draw(st.timedeltas(min_value=timedelta(0), max_value=timedelta(days=14)))
     return FollowUpTask(
@@ -530,6 +544,7 @@ def follow_up_tasks(draw: st.DrawFn) -> FollowUpTask:
 
 
 def outbox_messages() -> st.SearchStrategy[OutboxMessage]:
+    """An outbox message in any status, to a mobile or an e-mail address, leased or not."""
     return st.builds(
         OutboxMessage,
         id=identifiers().map(MessageId),
@@ -557,6 +572,7 @@ def outbox_messages() -> st.SearchStrategy[OutboxMessage]:
 
 
 def club_members() -> st.SearchStrategy[ClubMember]:
+    """An owners'-club member in any status and tier, with or without a card number."""
     return st.builds(
         ClubMember,
         id=identifiers(),
@@ -602,6 +618,7 @@ def points_entries(draw: st.DrawFn) -> PointsEntry:
 
 @st.composite
 def referrals(draw: st.DrawFn) -> Referral:
+    """A referral between two different customers, with or without the purchase it led to."""
     referrer = draw(identifiers())
     referred = draw(identifiers().filter(lambda value: value != referrer))
     return Referral(

@@ -55,7 +55,9 @@ def to_url(target: str | os.PathLike[str] | URL) -> URL:
 
 
 def create_engine(target: str | os.PathLike[str] | URL, **kwargs: Any) -> sa.Engine:
-    """An engine configured for the adapter (see the module docstring)."""
+    """A SQLAlchemy engine for a database URL or an SQLite file, set up as the adapter needs.
+
+    The module docstring says how each database is configured and why."""
     url = to_url(target)
     if url.get_backend_name() == "sqlite":
         if url.database in (None, "", ":memory:"):

@@ -54,14 +54,19 @@ def revisions() -> list[str]:
 
 
 def head_revision() -> str:
+    """The newest schema revision this version of crm_core ships, which :func:`upgrade` reaches.
+
+    A database whose :func:`current_revision` differs needs migrating before use.
+    """
     head = ScriptDirectory.from_config(_config()).get_current_head()
     assert head is not None
     return head
 
 
 def upgrade(target: str | os.PathLike[str] | URL, revision: str = "head") -> None:
-    """Bring the database at ``target`` (a URL or an SQLite file path) to ``revision``
-    (the newest by default), creating the tables on an empty database."""
+    """Migrate a database to the newest schema (or to ``revision``), creating it if empty.
+
+    ``target`` is a URL or an SQLite file path; an empty database gets every table."""
     engine = create_engine(target)
     try:
         upgrade_engine(engine, revision)
@@ -75,8 +80,9 @@ def upgrade_engine(engine: sa.Engine, revision: str = "head") -> None:
 
 
 def downgrade(target: str | os.PathLike[str] | URL, revision: str) -> None:
-    """Take the database back to ``revision`` (``"base"``: drop every table). Data in
-    what is dropped is lost; meant for rolling back a failed deployment."""
+    """Take a database's schema back to ``revision`` (``"base"``: drop every table).
+
+    Data in what is dropped is lost; meant for rolling back a failed deployment."""
     engine = create_engine(target)
     try:
         _run(engine, command.downgrade, revision)

@@ -104,8 +104,9 @@ def check_sms_recipient(sms: Sms) -> None:
 
 
 def check_email_address(email: Email) -> None:
-    """Refuse, before any I/O, an e-mail that no server could deliver (see
-    :func:`check_sms_recipient`).
+    """Refuse, before any I/O, an e-mail that no server could deliver.
+
+    The e-mail counterpart of :func:`check_sms_recipient`.
 
     >>> check_email_address(Email(key="m1", to="wang@example", subject="s", text="t"))
     Traceback (most recent call last):
@@ -128,7 +129,9 @@ def _check_common(key: str, text: str) -> None:
 
 
 class SmsNotifier(abc.ABC):
-    """Sends text messages through a host's SMS gateway (see the module's contract)."""
+    """The SMS port: sends one text message through a host's SMS gateway.
+
+    The module docstring holds the contract every implementation keeps."""
 
     @abc.abstractmethod
     def send_sms(self, sms: Sms) -> str:
@@ -142,7 +145,9 @@ class SmsNotifier(abc.ABC):
 
 
 class EmailNotifier(abc.ABC):
-    """Sends e-mail through a host's mail server or mail API (see the module's contract)."""
+    """The e-mail port: sends one e-mail through a host's mail server or mail API.
+
+    The module docstring holds the contract every implementation keeps."""
 
     @abc.abstractmethod
     def send_email(self, email: Email) -> str:

@@ -119,8 +119,10 @@ K = TypeVar("K", bound=str)
 
 
 class Repository(abc.ABC, Generic[R, K]):
-    """The operations every per-dealer repository has (see the module docstring for the
-    contract on not-found, duplicates, versions, ordering and ``changed_since``)."""
+    """What every per-dealer repository does: get, add, update, remove, page, read changes.
+
+    The module docstring holds the contract on not-found, duplicates, versions, ordering
+    and ``changed_since``."""
 
     @abc.abstractmethod
     def get(self, dealer_id: DealerId, id: K) -> R:
@@ -168,7 +170,7 @@ class Repository(abc.ABC, Generic[R, K]):
 
 
 class DealerRepository(abc.ABC):
-    """Dealers are addressed by their own id; otherwise the repository contract holds."""
+    """Dealer records, addressed by their own id; otherwise as every repository."""
 
     @abc.abstractmethod
     def get(self, dealer_id: DealerId) -> Dealer:
@@ -204,8 +206,10 @@ class VehicleRepository(Repository[Vehicle, VehicleId]):
 
 
 class OwnershipRepository(Repository[Ownership, OwnershipId]):
-    """Who held which vehicle when. ``add`` raises :class:`~crm_core.errors.NotFoundError`
-    when the customer or the vehicle does not exist."""
+    """Who held which vehicle when: the ownership records of the dealer's customers.
+
+    ``add`` raises :class:`~crm_core.errors.NotFoundError` when the customer or the vehicle
+    does not exist."""
 
     @abc.abstractmethod
     def of_customer(self, dealer_id: DealerId, customer_id: CustomerId) -> list[Ownership]:
@@ -217,8 +221,10 @@ class OwnershipRepository(Repository[Ownership, OwnershipId]):
 
 
 class InteractionRepository(Repository[Interaction, InteractionId]):
-    """Contacts between dealer and customer. ``add`` raises
-    :class:`~crm_core.errors.NotFoundError` when a given customer or vehicle is missing."""
+    """Contacts between dealer and customer: calls, visits, sales, repair orders, callbacks …
+
+    ``add`` raises :class:`~crm_core.errors.NotFoundError` when a given customer or vehicle
+    is missing."""
 
     @abc.abstractmethod
     def of_customer(self, dealer_id: DealerId, customer_id: CustomerId) -> list[Interaction]:
@@ -387,8 +393,10 @@ class OutboxRepository(Repository[OutboxMessage, MessageId]):
 
 
 class ClubMemberRepository(Repository[ClubMember, str]):
-    """Owners'-club members. ``add`` raises :class:`~crm_core.errors.NotFoundError` when
-    the customer does not exist."""
+    """Owners'-club members, one per customer as a rule.
+
+    ``add`` raises :class:`~crm_core.errors.NotFoundError` when the customer does not
+    exist."""
 
     @abc.abstractmethod
     def of_customer(self, dealer_id: DealerId, customer_id: CustomerId) -> list[ClubMember]:
@@ -396,8 +404,10 @@ class ClubMemberRepository(Repository[ClubMember, str]):
 
 
 class PointsLedgerRepository(Repository[PointsEntry, str]):
-    """The points ledger. Entries are added, never rewritten in normal operation (a
-    correction is an ``ADJUST`` entry); ``update`` exists for data repair only."""
+    """Club members' points ledgers: entries are added, and corrected by further entries.
+
+    Entries are never rewritten in normal operation (a correction is an ``ADJUST``
+    entry); ``update`` exists for data repair only."""
 
     @abc.abstractmethod
     def of_member(self, dealer_id: DealerId, member_id: str) -> list[PointsEntry]:
@@ -413,8 +423,10 @@ class ReferralRepository(Repository[Referral, str]):
 
 
 class AuditLog(abc.ABC):
-    """Append-only audit entries. There is no update and no remove: an entry, once
-    written, stays (erasing a customer keeps the entries, which hold no personal data)."""
+    """Append-only audit entries: who did what to which record (a merge, an erasure), when.
+
+    There is no update and no remove: an entry, once written, stays (erasing a customer
+    keeps the entries, which hold no personal data)."""
 
     @abc.abstractmethod
     def append(self, entry: AuditEntry) -> AuditEntry:
@@ -480,8 +492,10 @@ class AnchorHit:
 
 @attrs.frozen(slots=True)
 class AgendaSubject:
-    """A customer with anchor events in the queried windows, the vehicles they currently
-    hold (plus any vehicle a hit refers to), and the hits, in a stable order."""
+    """One customer the planner must look at: their anchor events in the windows, their cars.
+
+    The vehicles are those the customer currently holds plus any vehicle a hit refers to;
+    the hits come in a stable order."""
 
     customer: Customer
     vehicles: tuple[Vehicle, ...]

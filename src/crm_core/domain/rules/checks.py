@@ -67,9 +67,10 @@ def _frozen_usage(
 
 @attrs.frozen(slots=True)
 class UsagePolicy:
-    """Which usage natures (使用性质) fit which customer type. By default a person's car
-    is non-operating; a company's may be anything. A city that licenses individual taxi
-    owners adds ``UsageNature.TAXI`` to the individual's set."""
+    """Which usage natures (使用性质) fit which customer type, for the USAGE_MISMATCH check.
+
+    By default a person's car is non-operating; a company's may be anything. A city that
+    licenses individual taxi owners adds ``UsageNature.TAXI`` to the individual's set."""
 
     allowed: Mapping[CustomerType, frozenset[UsageNature]] = attrs.field(
         factory=lambda: {
@@ -87,7 +88,7 @@ def _severities(value: Mapping[str, Severity]) -> Mapping[str, Severity]:
 
 @attrs.frozen(slots=True)
 class RulePolicy:
-    """Everything a host may tune, with seed 000's defaults.
+    """Everything a host may tune in the record checks, with seed 000's defaults.
 
     ``severity_overrides`` re-grades a rule by code (``{"USAGE_MISMATCH": WARNING}``);
     ``disabled`` drops codes entirely. ``stock_marker`` is the name a stock or
@@ -132,8 +133,10 @@ def _compact_phone(value: object) -> str | None:
 
 @attrs.frozen(slots=True)
 class StaffPhones:
-    """The dealer's staff numbers, compacted once so that every customer check can ask
-    "is this a staff member's number?" in one look-up (seed 000's first phone defect).
+    """The dealer's staff phone numbers, to catch customer records that carry one (seed 000).
+
+    They are compacted once so that every customer check can ask "is this a staff member's
+    number?" in one look-up (seed 000's first phone defect).
 
     >>> staff = StaffPhones.of(["138-0000-1111", "021 6234 5678"])
     >>> "13800001111" in staff, "+86 21 62345678" in staff, "13912345678" in staff
@@ -170,8 +173,9 @@ class SaleReport:
 
 @attrs.frozen(slots=True)
 class RepairReport:
-    """A repair order (维修工单申报): the interaction, the car, the registered customer
-    (``None`` when the DMS keeps no customer for the car)."""
+    """A repair order as reported to the OEM (维修工单申报): the order, the car, its customer.
+
+    ``customer`` is ``None`` when the DMS keeps no customer for the car."""
 
     order: Interaction
     vehicle: Vehicle
@@ -385,10 +389,11 @@ def check_customer(
     policy: RulePolicy = DEFAULT_RULE_POLICY,
     today: date | None = None,
 ) -> tuple[Violation, ...]:
-    """Seed 000's defects of a customer record: the name (titles, spaces, joining
-    symbols, digits), the phones (staff numbers, digit counts, area codes), the e-mail,
-    the ID or credit code. ``staff`` holds the dealer's staff numbers; ``today`` enables
-    the future-birth-date rule.
+    """Seed 000's defects of a customer record: name, phones, e-mail, ID or credit code.
+
+    The name (titles, spaces, joining symbols, digits), the phones (staff numbers, digit
+    counts, area codes), the e-mail, the ID or credit code. ``staff`` holds the dealer's
+    staff numbers; ``today`` enables the future-birth-date rule.
 
     >>> from crm_core import Customer, CustomerType
     >>> staff = StaffPhones.of(["13800001111"])
@@ -428,7 +433,9 @@ def _check_vehicle(vehicle: Vehicle, policy: RulePolicy) -> list[Violation]:
 def check_vehicle(
     vehicle: Vehicle, *, policy: RulePolicy = DEFAULT_RULE_POLICY
 ) -> tuple[Violation, ...]:
-    """The VIN (length, alphabet, check digit, the seed's legacy prefixes) and the plate
+    """Seed 000's defects of a vehicle record: its VIN and its plate.
+
+    The VIN (length, alphabet, check digit, the seed's legacy prefixes) and the plate
     (province, joining symbols, GA 36-2018 formats).
 
     >>> from crm_core import Vehicle
@@ -481,10 +488,11 @@ def check_sale_report(
     policy: RulePolicy = DEFAULT_RULE_POLICY,
     today: date | None = None,
 ) -> tuple[Violation, ...]:
-    """A sale report (售车申报): the customer's and the vehicle's checks (fields prefixed
-    ``customer.`` and ``vehicle.``) plus what only the report shows — a usage nature that
-    does not fit the customer type, and a test-drive car not marked 试乘试驾车 in the
-    remarks.
+    """Seed 000's defects of a sale report (售车申报): its customer, its car, and their fit.
+
+    The customer's and the vehicle's checks (fields prefixed ``customer.`` and ``vehicle.``)
+    plus what only the report shows — a usage nature that does not fit the customer type,
+    and a test-drive car not marked 试乘试驾车 in the remarks.
     """
     checked = _typed(report, SaleReport)
     if checked is None:
@@ -578,9 +586,11 @@ def check_repair_order(
     policy: RulePolicy = DEFAULT_RULE_POLICY,
     today: date | None = None,
 ) -> tuple[Violation, ...]:
-    """A repair order (维修工单): the vehicle's and customer's checks, the reporter
-    (报修人) — a person, not a company — and the stock-vehicle rule: a car in stock or in
-    pre-delivery inspection is recorded as 商品车, never under a person's name or a number.
+    """Seed 000's defects of a repair order (维修工单): car, customer, reporter, stock cars.
+
+    The vehicle's and customer's checks, the reporter (报修人) — a person, not a company —
+    and the stock-vehicle rule: a car in stock or in pre-delivery inspection is recorded as
+    商品车, never under a person's name or a number.
     """
     checked = _typed(report, RepairReport)
     if checked is None:

@@ -52,6 +52,12 @@ __all__ = [
 
 
 class CompletenessMetric(enum.StrEnum):
+    """What a fill-rate target measures: plate filled or valid, e-mail, industry or occupation.
+
+    Seed 000's OEM targets. A placeholder such as 无牌 is no filled plate; a valid plate is
+    one without an error-severity defect.
+    """
+
     PLATE_FILLED = "plate_filled"  # a plate, not empty and not a placeholder (无牌)
     PLATE_VALID = "plate_valid"  # a plate with no error-severity defect
     EMAIL_FILLED = "email_filled"
@@ -65,7 +71,9 @@ def _share(_: object, attribute: attrs.Attribute[Decimal], value: Decimal) -> No
 
 @attrs.frozen(slots=True)
 class CompletenessTarget:
-    """At least ``threshold`` (a share, ``Decimal("0.9")`` for 90 %) of the batch must
+    """One fill-rate target: the share of a batch that must meet a metric (plate filled: 90 %).
+
+    At least ``threshold`` (a share, ``Decimal("0.9")`` for 90 %) of the batch must
     meet ``metric``."""
 
     metric: CompletenessMetric
@@ -74,7 +82,9 @@ class CompletenessTarget:
 
 @attrs.frozen(slots=True)
 class CompletenessPolicy:
-    """Seed 000's SVW-2 targets; a host replaces either tuple with its OEM's."""
+    """The fill-rate targets of sale reports and of repair orders; by default seed 000's.
+
+    The defaults are the SVW-2 system's; a host replaces either tuple with its OEM's."""
 
     sale_report: tuple[CompletenessTarget, ...] = (
         CompletenessTarget(CompletenessMetric.PLATE_FILLED, Decimal("0.90")),
@@ -91,6 +101,12 @@ DEFAULT_COMPLETENESS = CompletenessPolicy()
 
 @attrs.frozen(slots=True)
 class CompletenessLine:
+    """One target's result over a batch: how many reports met the metric, out of how many.
+
+    ``share`` is the fill rate, ``passed`` compares it with ``threshold``, and ``str()`` is
+    the line a completeness report prints.
+    """
+
     metric: CompletenessMetric
     met: int
     total: int
@@ -115,6 +131,12 @@ class CompletenessLine:
 
 @attrs.frozen(slots=True)
 class CompletenessReport:
+    """A batch's fill rates: one line per target, and whether the batch meets them all.
+
+    What :func:`completeness` and its sale-report and repair-order forms return; ``total``
+    is the number of reports read, ``failing`` the lines below their target.
+    """
+
     total: int
     lines: tuple[CompletenessLine, ...]
 
@@ -177,7 +199,10 @@ def sale_report_completeness(
     targets: CompletenessPolicy = DEFAULT_COMPLETENESS,
     policy: RulePolicy = DEFAULT_RULE_POLICY,
 ) -> CompletenessReport:
-    """Seed 000's sale-report targets (plate 90 %, e-mail 50 %, industry/occupation 80 %)."""
+    """Fill rates of sale reports against seed 000's targets (plate 90 %, e-mail 50 % …).
+
+    The third target is industry or occupation on 80 %; ``targets`` replaces them all.
+    """
     return completeness(reports, targets.sale_report, policy=policy)
 
 
@@ -187,5 +212,5 @@ def repair_order_completeness(
     targets: CompletenessPolicy = DEFAULT_COMPLETENESS,
     policy: RulePolicy = DEFAULT_RULE_POLICY,
 ) -> CompletenessReport:
-    """Seed 000's repair-order target (a valid plate on 90 %)."""
+    """Fill rate of repair orders against seed 000's target: a valid plate on 90 % of them."""
     return completeness(reports, targets.repair_order, policy=policy)

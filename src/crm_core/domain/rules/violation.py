@@ -18,7 +18,9 @@ __all__ = ["IdentifierStandard", "Severity", "Violation"]
 
 
 class Severity(enum.StrEnum):
-    """How bad a defect is. ``ERROR``: the value is wrong and the OEM system rejects or
+    """How bad a defect is: an error to correct, or a warning for a person to look at.
+
+    ``ERROR``: the value is wrong and the OEM system rejects or
     miscounts it; ``WARNING``: suspicious or incomplete, a person should look."""
 
     ERROR = "error"
@@ -27,7 +29,7 @@ class Severity(enum.StrEnum):
 
 @attrs.frozen(slots=True)
 class Violation:
-    """One defect in one field.
+    """One defect in one field: a stable rule code, the field, a message and a severity.
 
     >>> Violation("PLATE_NO_PROVINCE", "plate", "no province abbreviation")
     Violation(code='PLATE_NO_PROVINCE', field='plate', message='no province abbreviation', severity=<Severity.ERROR: 'error'>)
@@ -51,8 +53,10 @@ class Violation:
 
 
 class IdentifierStandard(Protocol):
-    """The shape every module in :mod:`crm_core.domain.rules` has (python-stdnum's shape,
-    plus :func:`check`), so a host can treat them alike:
+    """The functions every identifier module has: ``compact``, ``validate``, ``is_valid`` …
+
+    It is python-stdnum's shape plus :func:`check`, so a host can treat the modules of
+    :mod:`crm_core.domain.rules` alike:
 
     >>> from crm_core.domain.rules import plate, vin
     >>> standards: list[IdentifierStandard] = [plate, vin]
