@@ -35,6 +35,7 @@ import operator
 import os
 import random
 import statistics
+import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -289,6 +290,7 @@ def load(
             for name, engine in raw_engines.items():
                 load_raw(engine, chunk, RAW_PATHS[storage.dialect][name], raw[name])
         done += len(chunk[0])
+        print(f"  {done:,} customers loaded, {ours.rates()}", file=sys.stderr, flush=True)
     return ours, same, raw
 
 
