@@ -529,6 +529,8 @@ def main() -> None:
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="bench_storage_"))
     for backend in args.backends.split(","):
         run(backend, args, workdir)
+    if args.workdir is None and not args.keep:
+        workdir.rmdir()  # emptied by run()
 
 
 if __name__ == "__main__":
