@@ -2,10 +2,14 @@
 
 1. Bulk load N customers of a dealer group (``--dealers`` dealers, N / dealers each),
    each customer with one vehicle, its ownership and (every fourth vehicle) a repair
-   order, through the adapter's ``add_many``. For the first ``--raw-customers`` of them the
-   same rows also go through the raw driver's own bulk path (``executemany`` on SQLite,
-   ``COPY`` on PostgreSQL) into a second database, converted to driver tuples beforehand,
-   outside the timing; the ratio compares the two on exactly those rows.
+   order, through the adapter's ``add_many``, one unit of work per 50 000 customers.
+   For the first ``--raw-customers`` of them the same rows also go through the raw
+   driver's own bulk paths, each into its own database, converted to driver tuples
+   beforehand, outside the measurement: on SQLite ``executemany`` of the full rows, and
+   ``executemany`` with each row's NULL columns left out (what the adapter does); on
+   PostgreSQL ``COPY … (FORMAT BINARY)`` with ``write_row`` (what the adapter does).
+   Each path reports wall time and CPU time — this process's, plus on PostgreSQL the
+   server backend's — since on a shared machine only the CPU time is repeatable.
 2. A day's agenda read from the loaded database: ``uow.anchors.subjects`` for one dealer
    and the windows a planner asks on one day (deliveries 1/3/7–14/30 days ago,
    inspection anniversaries, insurance and warranty ends, tomorrow's birthdays,
@@ -16,7 +20,10 @@
 Run:  python bench/bench_storage.py --customers 1000000 --raw-customers 200000
       python bench/bench_storage.py --customers 20000 --backends sqlite   (a quick look)
 
-PostgreSQL is the embedded server (or ``CRM_CORE_TEST_PG_URL``). Data comes from a lean
+``--keep`` keeps the loaded database and prints its URL; ``--reuse URL`` then repeats
+only the agenda part on it (same ``--customers`` and ``--dealers``, one backend).
+PostgreSQL is the embedded server, which stops when the script ends (so ``--keep`` needs
+``CRM_CORE_TEST_PG_URL`` pointing at a server of your own). Data comes from a lean
 generator below: the demo generator (``crm_core.demo``) writes two years of history per
 customer, tens of millions of rows at this size, beyond a bounded benchmark run.
 """
@@ -24,11 +31,14 @@ customer, tens of millions of rows at this size, beyond a bounded benchmark run.
 from __future__ import annotations
 
 import argparse
+import operator
+import os
 import random
 import statistics
+import sys
 import tempfile
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -172,61 +182,146 @@ def day_windows(today: date = TODAY) -> dict[AnchorKind, list[DateRange]]:
 TABLES = ("customers", "vehicles", "ownerships", "interactions")
 
 
+class Usage:
+    """Rows, wall time and CPU time of one path, summed over chunks.
+
+    CPU is this process's (``time.process_time``) plus, on PostgreSQL, that of the server
+    backend serving the connection (``utime + stime`` in ``/proc/<pid>/stat``): what the
+    load cost the two processes, whatever else ran on the shared machine meanwhile.
+    """
+
+    def __init__(self) -> None:
+        self.rows = self.wall = self.cpu = 0.0
+
+    def add(self, rows: int, wall: float, cpu: float) -> None:
+        self.rows += rows
+        self.wall += wall
+        self.cpu += cpu
+
+    def rates(self) -> str:
+        return (
+            f"{self.rows:>10,.0f} rows in {self.wall:6.1f} s = {self.rows / self.wall:>7,.0f} "
+            f"rows/s; CPU {self.cpu:6.1f} s = {self.rows / self.cpu:>7,.0f} rows/CPU-s"
+        )
+
+
+def server_cpu(driver_connection: Any) -> tuple[int | None, float]:
+    """The PostgreSQL backend's pid and CPU seconds so far (``None, 0`` on SQLite)."""
+    info = getattr(driver_connection, "info", None)  # psycopg has it, sqlite3 not
+    if info is None:
+        return None, 0.0
+    return info.backend_pid, _cpu_of(info.backend_pid)
+
+
+def _cpu_of(pid: int | None) -> float:
+    if pid is None:
+        return 0.0
+    stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(stat[11]) + int(stat[12])) / os.sysconf("SC_CLK_TCK")
+
+
+RawPath = Callable[[Any, str, Sequence[str], list[tuple[Any, ...]]], None]
+
+
+def executemany(cursor: Any, table: str, columns: Sequence[str], rows: list[Any]) -> None:
+    names = ", ".join(f'"{c}"' for c in columns)
+    marks = ", ".join("?" for _ in columns)
+    cursor.executemany(f'INSERT INTO "{table}" ({names}) VALUES ({marks})', rows)
+
+
+def executemany_without_nulls(
+    cursor: Any, table: str, columns: Sequence[str], rows: list[Any]
+) -> None:
+    """``executemany`` per pattern of NULL columns, naming only the others: sqlite3 binds
+    a None through its adaptation protocol, a str or an int directly."""
+    groups: dict[tuple[int, ...], list[Any]] = {}
+    for row in rows:
+        groups.setdefault(tuple(i for i, v in enumerate(row) if v is not None), []).append(row)
+    for kept, group in groups.items():
+        pick = operator.itemgetter(*kept)
+        executemany(cursor, table, [columns[i] for i in kept], [pick(row) for row in group])
+
+
+def copy_binary(cursor: Any, table: str, columns: Sequence[str], rows: list[Any]) -> None:
+    types = dict(
+        cursor.execute(
+            "SELECT column_name, udt_name FROM information_schema.columns WHERE table_name = %s",
+            (table,),
+        ).fetchall()
+    )
+    names = ", ".join(f'"{c}"' for c in columns)
+    with cursor.copy(f'COPY "{table}" ({names}) FROM STDIN (FORMAT BINARY)') as copy:
+        copy.set_types([types[c] for c in columns])
+        for row in rows:
+            copy.write_row(row)
+
+
+RAW_PATHS: dict[str, dict[str, RawPath]] = {
+    "sqlite": {
+        "executemany": executemany,
+        "executemany, NULL columns left out": executemany_without_nulls,
+    },
+    "postgresql": {"COPY (FORMAT BINARY)": copy_binary},
+}
+
+
 def load(
-    storage: SqlStorage, raw_engine: sa.Engine, n: int, dealers: int, raw_n: int
-) -> dict[str, float]:
-    """Load everything through ``add_many``; the first ``raw_n`` customers' rows also
-    through the raw bulk path. Returns rows and seconds of each."""
-    totals = dict.fromkeys(("rows", "seconds", "same_rows", "same_seconds", "raw_seconds"), 0.0)
-    postgres = raw_engine.dialect.name == "postgresql"
+    storage: SqlStorage, raw_engines: dict[str, sa.Engine], n: int, dealers: int, raw_n: int
+) -> tuple[Usage, Usage, dict[str, Usage]]:
+    """Load everything through ``add_many``, one unit of work per chunk; the first
+    ``raw_n`` customers' rows also through each raw bulk path, each into its own
+    database. Returns the usage of all of ``add_many``, of ``add_many`` on those first
+    rows, and of each raw path on them."""
+    ours, same = Usage(), Usage()
+    raw = {name: Usage() for name in raw_engines}
     done = 0
     for chunk in generate(n, dealers):
-        started = time.perf_counter()
-        rows = 0
+        rows = sum(map(len, chunk))
+        wall, client = time.perf_counter(), time.process_time()
         with storage.unit_of_work() as uow:
+            pid, server = server_cpu(uow.conn.connection.driver_connection)
             for table, records in zip(TABLES, chunk, strict=True):
-                rows += getattr(uow, table).add_many(records)
-        elapsed = time.perf_counter() - started
-        totals["rows"] += rows
-        totals["seconds"] += elapsed
+                getattr(uow, table).add_many(records)
+        wall = time.perf_counter() - wall
+        cpu = time.process_time() - client + _cpu_of(pid) - server
+        ours.add(rows, wall, cpu)
         if done < raw_n:
-            totals["same_rows"] += rows
-            totals["same_seconds"] += elapsed
-            totals["raw_seconds"] += load_raw(raw_engine, chunk, postgres)
+            same.add(rows, wall, cpu)
+            for name, engine in raw_engines.items():
+                load_raw(engine, chunk, RAW_PATHS[storage.dialect][name], raw[name])
         done += len(chunk[0])
-    return totals
+        print(f"  {done:,} customers loaded, {ours.rates()}", file=sys.stderr, flush=True)
+    return ours, same, raw
 
 
-def load_raw(engine: sa.Engine, chunk: tuple[list[Any], ...], postgres: bool) -> float:
-    """One chunk's rows through the driver's own bulk path, converted beforehand;
-    returns the seconds the driver took."""
+def load_raw(engine: sa.Engine, chunk: tuple[list[Any], ...], path: RawPath, usage: Usage) -> None:
+    """One chunk's rows through a raw bulk path in one transaction, converted to the
+    driver's terms beforehand, outside the measurement."""
+    postgres = engine.dialect.name == "postgresql"
     prepared = []
     for table, records in zip(TABLES, chunk, strict=True):
         codec = CODECS[table]
-        values = [codec.to_values(r, stamp=(1, NOW), sqlite=not postgres) for r in records]
-        prepared.append((table, codec.columns, values))
-    raw = engine.raw_connection()
+        prepared.append(
+            (table, codec.columns, codec.to_rows(records, stamp=(1, NOW), sqlite=not postgres))
+        )
+    connection = engine.raw_connection()
     try:
-        started = time.perf_counter()
-        cursor = raw.cursor()
+        cursor = connection.cursor()
+        pid, server = server_cpu(connection.driver_connection)
+        wall, client = time.perf_counter(), time.process_time()
         if not postgres:
             cursor.execute("BEGIN IMMEDIATE")
-        for table, columns, values in prepared:
-            names = ", ".join(f'"{c}"' for c in columns)
-            if postgres:
-                with cursor.copy(f'COPY "{table}" ({names}) FROM STDIN') as copy:
-                    for row in values:
-                        copy.write_row(row)
-            else:
-                marks = ", ".join("?" for _ in columns)
-                cursor.executemany(f'INSERT INTO "{table}" ({names}) VALUES ({marks})', values)
+        for table, columns, rows in prepared:
+            path(cursor, table, columns, rows)
         if postgres:
-            raw.commit()
+            connection.commit()
         else:
             cursor.execute("COMMIT")
-        return time.perf_counter() - started
+        wall = time.perf_counter() - wall
+        cpu = time.process_time() - client + _cpu_of(pid) - server
+        usage.add(sum(len(rows) for _, _, rows in prepared), wall, cpu)
     finally:
-        raw.close()
+        connection.close()
 
 
 def agenda(
@@ -335,59 +430,83 @@ def timed(fn: Any, *args: Any, repeat: int = 5) -> tuple[Any, float]:
     return result, statistics.median(times)
 
 
-def run(backend: str, n: int, dealers: int, raw_n: int, workdir: Path) -> None:
-    print(f"\n== {backend}: {n:,} customers with vehicles, {dealers} dealers")
+def run(backend: str, args: argparse.Namespace, workdir: Path) -> None:
+    print(f"\n== {backend}: {args.customers:,} customers with vehicles, {args.dealers} dealers")
+    if args.reuse:
+        storage = SqlStorage.open(args.reuse, upgrade=False)
+        print(f"reusing the loaded database {args.reuse}")
+        read_agenda(storage, args.dealers)
+        storage.close()
+        return
+    raw_names = list(RAW_PATHS[backend])
     if backend == "sqlite":
-        ours_url, raw_url = str(workdir / "ours.db"), str(workdir / "raw.db")
+        ours_url = str(workdir / "ours.db")
+        raw_urls = [str(workdir / f"raw{i}.db") for i in range(len(raw_names))]
     else:
-        ours_url, raw_url = create_database("bench_ours"), create_database("bench_raw")
+        ours_url = create_database("bench_ours")
+        raw_urls = [create_database("bench_raw") for _ in raw_names]
     try:
-        upgrade(ours_url)
-        upgrade(raw_url)
+        for url in [ours_url, *raw_urls]:
+            upgrade(url)
         storage = SqlStorage.open(ours_url, upgrade=False)
-        raw_engine = create_engine(raw_url)
-        t = load(storage, raw_engine, n, dealers, raw_n)
-        raw_engine.dispose()
-        print(
-            f"bulk load, add_many : {t['rows']:>10,.0f} rows in {t['seconds']:7.1f} s = "
-            f"{t['rows'] / t['seconds']:>8,.0f} rows/s"
-        )
-        if t["raw_seconds"]:
-            print(
-                f"  first {t['same_rows']:,.0f} rows: add_many {t['same_seconds']:.1f} s "
-                f"({t['same_rows'] / t['same_seconds']:,.0f} rows/s), raw bulk path "
-                f"{t['raw_seconds']:.1f} s ({t['same_rows'] / t['raw_seconds']:,.0f} rows/s): "
-                f"add_many takes {t['same_seconds'] / t['raw_seconds']:.2f}x"
-            )
+        raw_engines = {
+            name: create_engine(url) for name, url in zip(raw_names, raw_urls, strict=True)
+        }
+        raw_n = args.customers if args.raw_customers is None else args.raw_customers
+        ours, same, raw = load(storage, raw_engines, args.customers, args.dealers, raw_n)
+        for engine in raw_engines.values():
+            engine.dispose()
+        print(f"bulk load through add_many: {ours.rates()}")
+        if same.rows:
+            print(f"the first {raw_n:,} customers' rows:")
+            width = max(len(name) for name in raw) + 4
+            print(f"  {'add_many':{width}}: {same.rates()}")
+            for name, usage in raw.items():
+                print(f"  {'raw ' + name:{width}}: {usage.rates()}")
+                print(
+                    f"  {'':{width}}  add_many takes {same.wall / usage.wall:.2f}x its wall "
+                    f"time, {same.cpu / usage.cpu:.2f}x its CPU time"
+                )
         with storage.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             for table in TABLES:  # what autovacuum / a nightly job does on a real server
                 conn.execute(sa.text(f"ANALYZE {table}"))
-        windows = day_windows()
-        dealer = DealerId("D000")
-        (subjects, hits), read = timed(agenda, storage, dealer, windows)
-        print(f"agenda read, 1 dealer: {subjects:,} subjects, {hits:,} hits in {read * 1e3:.1f} ms")
-        scanned, scan = timed(
-            lambda: full_scan(storage.engine, dealer, windows, whole_tables=True), repeat=1
-        )
-        assert scanned == subjects, (scanned, subjects)
-        print(
-            f"full scan of the tables: {scan * 1e3:,.0f} ms, the agenda read is "
-            f"{scan / read:,.0f}x faster"
-        )
-        _, dealer_scan = timed(
-            lambda: full_scan(storage.engine, dealer, windows, whole_tables=False), repeat=1
-        )
-        print(
-            f"scan of the dealer's rows: {dealer_scan * 1e3:,.0f} ms "
-            f"({dealer_scan / read:,.0f}x the agenda read)"
-        )
-        total, every = timed(every_agenda, storage, dealers, windows, repeat=1)
-        print(f"agenda reads of all {dealers} dealers: {total:,} subjects in {every:.2f} s")
+        read_agenda(storage, args.dealers)
         storage.close()
     finally:
         if backend == "postgresql":
-            drop_database(ours_url)
-            drop_database(raw_url)
+            for url in raw_urls if args.keep else [ours_url, *raw_urls]:
+                drop_database(url)
+        else:
+            for url in raw_urls if args.keep else [ours_url, *raw_urls]:
+                for suffix in ("", "-wal", "-shm"):
+                    Path(url + suffix).unlink(missing_ok=True)
+        if args.keep:
+            print(f"kept the loaded database: --reuse {ours_url}")
+
+
+def read_agenda(storage: SqlStorage, dealers: int) -> None:
+    """A day's agenda for one dealer next to the scans, then every dealer's."""
+    windows = day_windows()
+    dealer = DealerId("D000")
+    (subjects, hits), read = timed(agenda, storage, dealer, windows)
+    print(f"agenda read, 1 dealer: {subjects:,} subjects, {hits:,} hits in {read * 1e3:.1f} ms")
+    scanned, scan = timed(
+        lambda: full_scan(storage.engine, dealer, windows, whole_tables=True), repeat=1
+    )
+    assert scanned == subjects, (scanned, subjects)
+    print(
+        f"full scan of the tables: {scan * 1e3:,.0f} ms, the agenda read is "
+        f"{scan / read:,.0f}x faster"
+    )
+    _, dealer_scan = timed(
+        lambda: full_scan(storage.engine, dealer, windows, whole_tables=False), repeat=1
+    )
+    print(
+        f"scan of the dealer's rows: {dealer_scan * 1e3:,.0f} ms "
+        f"({dealer_scan / read:,.0f}x the agenda read)"
+    )
+    total, every = timed(every_agenda, storage, dealers, windows, repeat=1)
+    print(f"agenda reads of all {dealers} dealers: {total:,} subjects in {every:.2f} s")
 
 
 def main() -> None:
@@ -397,11 +516,21 @@ def main() -> None:
     parser.add_argument("--raw-customers", type=int, default=None, help="default: all")
     parser.add_argument("--backends", default="sqlite,postgresql")
     parser.add_argument("--workdir", type=Path, default=None)
+    parser.add_argument(
+        "--keep", action="store_true", help="keep the loaded database and print its URL"
+    )
+    parser.add_argument(
+        "--reuse",
+        metavar="URL",
+        help="skip loading: read the agenda from a database kept by --keep (same "
+        "--customers and --dealers; one backend)",
+    )
     args = parser.parse_args()
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="bench_storage_"))
-    raw_n = args.customers if args.raw_customers is None else args.raw_customers
     for backend in args.backends.split(","):
-        run(backend, args.customers, args.dealers, raw_n, workdir)
+        run(backend, args, workdir)
+    if args.workdir is None and not args.keep:
+        workdir.rmdir()  # emptied by run()
 
 
 if __name__ == "__main__":

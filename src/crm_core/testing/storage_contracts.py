@@ -447,6 +447,8 @@ class RepositoryContract(StorageContractBase):
                 add_parents(uow, record)
                 with pytest.raises(ValidationError):
                     kind.repo(uow).add(record)
+                with pytest.raises(ValidationError):
+                    kind.repo(uow).add_many([record])
                 uow.rollback()
             return
         with uow:
@@ -457,6 +459,12 @@ class RepositoryContract(StorageContractBase):
             assert got == stored
             again = kind.repo(uow).update(got)
             assert kind.repo(uow).get(record.dealer_id, record.id) == again
+            uow.rollback()
+        with uow:  # the bulk path (a driver's own, on some adapters) stores the same
+            add_parents(uow, record)
+            assert kind.repo(uow).add_many([record]) == 1
+            got = kind.repo(uow).get(record.dealer_id, record.id)
+            assert got == attrs.evolve(record, version=1, updated_at=clock.now)
             uow.rollback()
 
     def test_repo_refuses_references_to_missing_records(self) -> None:
@@ -1232,7 +1240,35 @@ class TextContract(StorageContractBase):
                         detail=RepairOrder(reporter_name="\x00"),
                     )
                 )
+            # in bulk: one bad record among good ones refuses the whole call
+            with pytest.raises(ValidationError):
+                uow.customers.add_many(
+                    [customer("C2"), customer("C3", home_address="上海\x00"), customer("C4")]
+                )
+            with pytest.raises(ValidationError):
+                uow.interactions.add_many(
+                    [
+                        interaction("I2", kind=InteractionKind.REPAIR_ORDER, detail=RepairOrder()),
+                        interaction(
+                            "I3",
+                            kind=InteractionKind.REPAIR_ORDER,
+                            detail=RepairOrder(callback_phone="138\x00"),
+                        ),
+                    ]
+                )
+            # a backslash and "u0000" is text like any other, not an escaped NUL
+            uow.interactions.add_many(
+                [
+                    interaction(
+                        "I4",
+                        kind=InteractionKind.REPAIR_ORDER,
+                        notes="C:\\u0000",
+                        detail=RepairOrder(reporter_name="\\u0000"),
+                    )
+                ]
+            )
             assert uow.customers.by_dealer(D1) == []
+            assert [i.id for i in uow.interactions.by_dealer(D1)] == ["I4"]
 
 
 class PersonalDataContract(StorageContractBase):

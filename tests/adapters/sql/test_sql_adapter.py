@@ -4,17 +4,34 @@ PostgreSQL's non-blocking claims."""
 from __future__ import annotations
 
 import sqlite3
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
+from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
+import attrs
 import pytest
 import sqlalchemy as sa
 
 from crm_core.adapters.sql import create_engine
 from crm_core.adapters.sql.engine import to_url
-from crm_core.domain.ids import CustomerId
+from crm_core.domain.contact import Channel
+from crm_core.domain.customer import Gender
+from crm_core.domain.ids import CustomerId, VehicleId
+from crm_core.domain.interaction import InteractionKind, RepairOrder
+from crm_core.domain.vehicle import UsageNature
 from crm_core.errors import ConflictError, DuplicateError, NotFoundError, ValidationError
-from crm_core.testing.records import D1, T0, TickingClock, customer, message, ownership, vehicle
+from crm_core.testing.records import (
+    D1,
+    D2,
+    T0,
+    TickingClock,
+    customer,
+    interaction,
+    message,
+    ownership,
+    vehicle,
+)
 from crm_core.testing.sql_stores import SqlStoreFactory
 
 
@@ -66,6 +83,97 @@ def test_sqlite_bulk_path_translates_duplicates(store_factory: SqlStoreFactory) 
             uow.customers.add_many([customer("C9999"), customer("C7")])
         assert isinstance(caught.value.__cause__, sqlite3.IntegrityError)
         assert len(uow.customers.by_dealer(D1)) == 2500
+
+
+def _mixed_records() -> list[list[Any]]:
+    """Customers, vehicles, ownerships and interactions whose empty fields differ from
+    record to record, with every kind of column: text, enums, booleans, dates, aware
+    datetimes in several zones, decimals and JSON."""
+    plus8 = timezone(timedelta(hours=8))
+    customers = [
+        customer("C1"),
+        customer(
+            "C2",
+            gender=Gender.FEMALE,
+            mobile="13812345678",
+            home_address="上海市浦东新区 1 号",
+            birthday=date(1988, 2, 29),
+            created_at=datetime(2026, 1, 1, 7, 0, tzinfo=plus8),
+            do_not_disturb=True,
+            opted_out_channels=frozenset({Channel.SMS}),
+        ),
+        customer("C3", email="wang@example.cn", blacklisted=True, created_at=T0),
+        customer("C4", mobile="13987654321", birthday=date(1970, 12, 31)),
+    ]
+    vehicles = [
+        vehicle("V1"),
+        vehicle("V2", plate="沪A12345", delivery_date=date(2024, 5, 1), mileage_km=12_000),
+        vehicle("V3", usage=UsageNature.TAXI, is_used=True, warranty_end=date(2027, 1, 1)),
+    ]
+    ownerships = [
+        ownership("O1", "C1", "V1"),
+        ownership("O2", "C2", "V2", until=date(2025, 1, 1)),
+        ownership("O3", "C2", "V3"),
+    ]
+    handed_back = datetime(2026, 2, 1, 18, 30, 0, 250, tzinfo=plus8)
+    interactions = [
+        interaction("I1", customer_id=CustomerId("C1")),
+        interaction(
+            "I2",
+            kind=InteractionKind.REPAIR_ORDER,
+            customer_id=CustomerId("C2"),
+            vehicle_id=VehicleId("V2"),
+            notes="换机油",
+            detail=RepairOrder(
+                handed_back_at=handed_back, amount=Decimal("1280.50"), reporter_name="李雷"
+            ),
+        ),
+        interaction("I3", occurred_at=datetime(2025, 12, 31, 16, 0, tzinfo=UTC)),
+    ]
+    return [customers, vehicles, ownerships, interactions]
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_bulk_path_stores_the_rows_single_adds_store(
+    backend: str, store_factory: SqlStoreFactory, request: pytest.FixtureRequest
+) -> None:
+    """``add_many`` writes through the driver, bypassing SQLAlchemy's types, and on
+    SQLite leaves NULL columns out of its INSERTs: the stored rows must still be the
+    ones ``add`` stores, byte for byte."""
+
+    def clock() -> datetime:
+        return T0
+
+    if backend == "sqlite":
+        storage = store_factory.sqlite(clock)
+    else:
+        storage = SqlStoreFactory.postgres(request.getfixturevalue("postgres_engine"), clock)
+    tables = ["customers", "vehicles", "ownerships", "interactions"]
+    with storage.unit_of_work() as uow:
+        for table, records in zip(tables, _mixed_records(), strict=True):
+            for record in records:
+                getattr(uow, table).add(record)
+            moved = [attrs.evolve(r, dealer_id=D2) for r in records]
+            assert getattr(uow, table).add_many(moved) == len(records)
+    with storage.engine.connect() as conn:
+        for table in tables:
+            rows = {
+                dealer: [
+                    r[1:]
+                    for r in conn.exec_driver_sql(
+                        f"SELECT * FROM {table} WHERE dealer_id = '{dealer}' ORDER BY id"
+                    )
+                ]
+                for dealer in (D1, D2)
+            }
+            assert rows[D2] == rows[D1]
+            assert len(rows[D1]) >= 3
+    with storage.unit_of_work() as uow:
+        for table, records in zip(tables, _mixed_records(), strict=True):
+            for record in records:
+                assert getattr(uow, table).get(D2, record.id) == attrs.evolve(
+                    record, dealer_id=D2, version=1, updated_at=T0
+                )
 
 
 def test_postgres_copy_path_and_translated_errors(postgres_engine: sa.Engine) -> None:

@@ -50,7 +50,8 @@ from crm_core.adapters._common import (
     utc_now,
 )
 from crm_core.adapters.sql import schema
-from crm_core.adapters.sql._codec import RowCodec
+from crm_core.adapters.sql._bulk import copy_columns, insert_columns
+from crm_core.adapters.sql._codec import Column, RowCodec
 from crm_core.adapters.sql._errors import translated
 from crm_core.adapters.sql.engine import create_engine
 from crm_core.domain.anchor import AnchorKind
@@ -271,27 +272,15 @@ class SqlUnitOfWork(UnitOfWork):
         with self.savepoint():
             return {(r.dealer_id, r.id) for r in self.conn.execute(stmt)}
 
-    def bulk_insert(
-        self, table: sa.Table, columns: Sequence[str], rows: list[tuple[Any, ...]]
-    ) -> None:
-        """The driver's own bulk path: COPY on PostgreSQL, ``executemany`` on SQLite
-        (``rows`` already in the driver's terms: see :meth:`RowCodec.to_values`)."""
+    def bulk_insert(self, table: sa.Table, columns: Sequence[str], values: list[Column]) -> None:
+        """The driver's own bulk path, ``values`` column by column in the driver's terms
+        (see :meth:`RowCodec.to_columns`): COPY on PostgreSQL, ``executemany`` on SQLite."""
         driver = self.conn.connection.driver_connection
         assert driver is not None
         if self.dialect == "postgresql":
-            names = ", ".join(f'"{c}"' for c in columns)
-            sql = f'COPY "{table.name}" ({names}) FROM STDIN'
-            with driver.cursor() as cursor, cursor.copy(sql) as copy:
-                for row in rows:
-                    copy.write_row(row)
+            copy_columns(driver, table, columns, values)
         else:
-            names = ", ".join(f'"{c}"' for c in columns)
-            marks = ", ".join("?" for _ in columns)
-            cursor = driver.cursor()
-            try:
-                cursor.executemany(f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})', rows)
-            finally:
-                cursor.close()
+            insert_columns(driver, table, columns, values)
 
 
 class _Repo(Repository[R, K]):
@@ -342,13 +331,12 @@ class _Repo(Repository[R, K]):
     def add_many(self, records: Iterable[R]) -> int:
         stamp = (1, self._uow.now())
         sqlite = self._uow.dialect == "sqlite"
-        to_values = self._codec.to_values
         count = 0
         with translated(f"add {self.noun}s"), self._uow.savepoint():
             for chunk in _chunks(records, 10_000):
-                rows = [to_values(r, stamp=stamp, sqlite=sqlite) for r in chunk]
-                self._uow.bulk_insert(self._t, self._codec.columns, rows)
-                count += len(rows)
+                values = self._codec.to_columns(chunk, stamp=stamp, sqlite=sqlite)
+                self._uow.bulk_insert(self._t, self._codec.columns, values)
+                count += len(chunk)
         return count
 
     def update(self, record: R) -> R:
