@@ -14,7 +14,6 @@ renewals (a policy ending in March may be renewed in April).
 from __future__ import annotations
 
 import enum
-from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import datetime, time, timedelta, timezone, tzinfo
 from decimal import Decimal
@@ -541,22 +540,21 @@ def _kpi_set(
             showroom += 1
             drove += bool(flags & _DRIVE)
             ordered += bool(flags & _ORDER)
-    # one entry per owner: counted with map/filter over int methods, which run in C
-    # (a Python loop here costs a second per million owners)
-    owners = acc.owners.values()
-    combinations = Counter(map((~(-1 << _SHIFT)).__and__, owners))
-    held = list(filter(_HOLDS_AT_END.__and__, owners))
-    on_file = len(held)
-    # clock <= cut exactly when packed < (cut + 1) << _SHIFT; long_cut < lost_cut
-    long_lost = sum(map(((long_cut + 1) << _SHIFT).__gt__, held))
-    lost_owners = sum(map(((lost_cut + 1) << _SHIFT).__gt__, held)) - long_lost
-    repurchases = reported = new_owners = 0
-    for combination, n in combinations.items():
-        if combination & _NEW and combination & _EARLIER:
-            repurchases += n
-        if combination & _INDIVIDUAL:
-            reported += n if combination & _REPORTED else 0
-            new_owners += n if combination & _NEW else 0
+    on_file = lost_owners = long_lost = repurchases = 0
+    reported = new_owners = 0
+    for packed in acc.owners.values():
+        if packed & _HOLDS_AT_END:
+            on_file += 1
+            clock = packed >> _SHIFT
+            if clock <= long_cut:
+                long_lost += 1
+            elif clock <= lost_cut:
+                lost_owners += 1
+        if packed & _NEW and packed & _EARLIER:
+            repurchases += 1
+        if packed & _INDIVIDUAL:
+            reported += bool(packed & _REPORTED)
+            new_owners += bool(packed & _NEW)
     made = [0, 0, 0]
     for task_id in acc.made_tasks:
         made[acc.due_tasks[task_id]] += 1
