@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
+from typing import Any
+from zoneinfo import ZoneInfo
 
 import attrs
 import pytest
@@ -240,6 +242,67 @@ def test_detail_must_fit_the_interaction_kind() -> None:
             occurred_at=T0,
             detail=RepairOrder(),
         )
+
+
+def test_a_kind_given_as_its_value_is_checked_like_a_member() -> None:
+    """The constructor skips the enum call for members; plain strings still go through it."""
+    visit = Interaction(
+        id=InteractionId("I1"),
+        dealer_id=DealerId("D1"),
+        kind="visit",  # type: ignore[arg-type]
+        occurred_at=T0,
+    )
+    assert visit.kind == InteractionKind.VISIT
+    with pytest.raises(ValidationError, match="RepairOrder detail does not belong to a visit"):
+        attrs.evolve(visit, detail=RepairOrder())
+    bad_kinds: list[Any] = ["walk_in", 3, None]
+    for bad in bad_kinds:
+        with pytest.raises(ValidationError, match="not an interaction kind") as caught:
+            attrs.evolve(visit, kind=bad)
+        assert caught.value.field == "kind"
+
+
+class _NoOffset(tzinfo):
+    """A tzinfo that knows no offset: datetimes in it count as naive."""
+
+    def utcoffset(self, dt: datetime | None) -> timedelta | None:
+        return None
+
+    def dst(self, dt: datetime | None) -> timedelta | None:
+        return None
+
+    def tzname(self, dt: datetime | None) -> str | None:
+        return None
+
+
+@pytest.mark.parametrize(
+    ("zone", "accepted"),
+    [
+        (UTC, True),
+        (timezone(timedelta(hours=8)), True),
+        (ZoneInfo("Asia/Shanghai"), True),
+        (ZoneInfo("America/New_York"), True),
+        (_NoOffset(), False),
+        (None, False),
+    ],
+    ids=str,
+)
+def test_aware_accepts_every_zone_with_an_offset(zone: tzinfo | None, accepted: bool) -> None:
+    moment = datetime(2026, 3, 8, 2, 30, tzinfo=zone)
+    visit = Interaction(
+        id=InteractionId("I1"),
+        dealer_id=DealerId("D1"),
+        kind=InteractionKind.VISIT,
+        occurred_at=T0,
+    )
+    if accepted:
+        assert attrs.evolve(visit, occurred_at=moment, updated_at=moment).updated_at == moment
+        return
+    naive: list[dict[str, Any]] = [{"occurred_at": moment}, {"updated_at": moment}]
+    for changes in naive:
+        with pytest.raises(ValidationError, match="timezone-aware") as caught:
+            attrs.evolve(visit, **changes)
+        assert caught.value.field in changes
 
 
 def test_flags_decide_whether_a_customer_may_be_contacted() -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any
 
 import attrs
@@ -11,8 +11,15 @@ from crm_core.errors import ValidationError
 
 
 def aware(_: Any, attribute: attrs.Attribute[Any], value: datetime | None) -> None:
-    """Refuse naive datetimes: a callback due "at 10:00" means nothing without a zone."""
-    if value is not None and (value.tzinfo is None or value.utcoffset() is None):
+    """Refuse naive datetimes: a callback due "at 10:00" means nothing without a zone.
+
+    A fixed offset (``datetime.timezone``, what drivers and parsers mostly hand over)
+    always has one, so only other zones are asked for it.
+    """
+    if value is None:
+        return
+    zone = value.tzinfo
+    if type(zone) is not timezone and (zone is None or value.utcoffset() is None):
         raise ValidationError("datetime must be timezone-aware", field=attribute.name)
 
 

@@ -188,12 +188,15 @@ def callback_reports(
     accs: dict[DealerId, _Acc] = {}
     if dealer_id is not None:
         accs[dealer_id] = _Acc()
+    # enum members bound to locals: an enum class attribute costs a __getattr__ hook in
+    # Python 3.11, and the interactions loop runs once per callback of the month
+    cancelled, callback = TaskStatus.CANCELLED, InteractionKind.CALLBACK
     for t in tasks:
         if dealer_id is not None and t.dealer_id != dealer_id:
             continue
         if (
             t.attempt != 1
-            or t.status is TaskStatus.CANCELLED
+            or t.status is cancelled
             or t.anchor not in cfg.anchors
             or (cfg.rule_ids is not None and t.rule_id not in cfg.rule_ids)
             or not start <= t.due_from < end
@@ -206,7 +209,7 @@ def callback_reports(
         acc.due[t.id] = (window, t.anchor_date.toordinal())
     success = cfg.successful_outcomes
     for i in interactions:
-        if i.kind is not InteractionKind.CALLBACK:
+        if i.kind is not callback:
             continue
         detail = i.detail
         if not isinstance(detail, Callback) or detail.task_id is None:

@@ -26,6 +26,7 @@ from crm_core.domain.customer import Customer, CustomerType
 from crm_core.domain.ids import CustomerId, DealerId, InteractionId, TaskId
 from crm_core.domain.insurance import InsurancePolicy, PolicyId
 from crm_core.domain.interaction import (
+    Callback,
     ClubActivity,
     Interaction,
     InteractionKind,
@@ -213,8 +214,12 @@ class _Dealer:
         self.sat: dict[SurveyKind, list[int]] = {k: [0, 0] for k in SurveyKind}
 
 
-_Bounds = tuple[datetime, datetime, datetime, timedelta]
+# a zone's view of the period: start, end, start of the prospect-loss window, the shift
+# from the zone's wall time to the dealer's (``None``: none needed), and whether records in
+# the zone must be converted to the dealer's zone first (the bounds are then the dealer's)
+_Bounds = tuple[datetime, datetime, datetime, timedelta | None, bool]
 _ZERO = timedelta(0)
+_UNSEEN = object()  # the zone before the first record: no record's tzinfo is this
 
 
 class _Zones:
@@ -228,32 +233,41 @@ class _Zones:
     is not the dealer's) is converted record by record, which is always exact.
     """
 
-    __slots__ = ("fixed", "home", "offset", "views")
+    __slots__ = ("fixed", "home", "offset", "tz", "views")
 
     def __init__(self, tz: tzinfo, start: datetime, end: datetime, loss_start: datetime) -> None:
-        self.home: _Bounds = (start, end, loss_start, _ZERO)
+        self.home: _Bounds = (start, end, loss_start, None, False)
         probes = (loss_start, start, end, datetime(start.year, 7, 1, tzinfo=tz))
         offsets = {probe.utcoffset() for probe in probes}
         self.fixed = len(offsets) == 1
         self.offset = start.utcoffset() or _ZERO
-        self.views: dict[tzinfo | None, _Bounds | None] = {tz: self.home}
+        self.views: dict[tzinfo | None, _Bounds] = {tz: self.home}
+        self.tz = tz
 
-    def view(self, zone: tzinfo | None) -> _Bounds | None:
-        """The bounds in ``zone``, or ``None``: convert the record to the dealer's zone."""
-        if zone in self.views:
-            return self.views[zone]
-        bounds: _Bounds | None = None
+    def view(self, zone: tzinfo | None) -> _Bounds:
+        """The bounds in ``zone``, or the dealer's with the flag to convert each record."""
+        bounds = self.views.get(zone)
+        if bounds is not None:
+            return bounds
+        start, end, loss_start, _, _ = self.home
         if self.fixed and isinstance(zone, timezone):
-            start, end, loss_start, _ = self.home
             shift = self.offset - (zone.utcoffset(None) or _ZERO)
             bounds = (
                 start.astimezone(zone),
                 end.astimezone(zone),
                 loss_start.astimezone(zone),
-                shift,
+                shift or None,
+                False,
             )
+        else:
+            bounds = (start, end, loss_start, None, True)
         self.views[zone] = bounds
         return bounds
+
+    def within(self, at: datetime) -> bool:
+        """Whether ``at`` falls in the period."""
+        start, end, _, _, convert = self.view(at.tzinfo)
+        return start <= (at.astimezone(self.tz) if convert else at) < end
 
 
 def dealer_kpis(
@@ -299,12 +313,17 @@ def dealer_kpis(
         dealers[dealer_id] = _Dealer()
 
     def state(did: DealerId) -> _Dealer | None:
-        acc = dealers.get(did)
-        if acc is None and dealer_id is None:
-            acc = dealers[did] = _Dealer()
+        """A dealer first seen (loops call it only when ``dealers.get`` found nothing)."""
+        if dealer_id is not None:
+            return None
+        acc = dealers[did] = _Dealer()
         return acc
 
+    # the loops below run once per record, millions of times: enum members are bound to
+    # locals (an enum class attribute costs a __getattr__ hook in Python 3.11) and the
+    # dealer is looked up inline, calling state() only for a dealer not yet seen
     low_bits = ~(-1 << _SHIFT)
+    held, new, earlier = _REPORTED | _HOLDS_AT_END, _NEW, _EARLIER
     for o in ownerships:
         since = o.since
         if since > last:
@@ -313,13 +332,16 @@ def dealer_kpis(
         if acc is None:
             continue
         until = o.until
-        # Ownership.active_on(last), inlined: this loop runs once per car on file
+        # Ownership.active_on(last), inlined; the owner's clock is the ownership's start
         holds = until is None or last < until
-        flags = _REPORTED | (_HOLDS_AT_END if holds else 0) | (_NEW if since >= first else _EARLIER)
-        clock = since.toordinal() if holds else 0
+        packed = held | since.toordinal() << _SHIFT if holds else _REPORTED
+        packed |= new if since >= first else earlier
         owners = acc.owners
-        old = owners.get(o.customer_id, 0)
-        owners[o.customer_id] = (old | flags) & low_bits | max(old >> _SHIFT, clock) << _SHIFT
+        customer = o.customer_id
+        old = owners.get(customer)
+        if old is not None:  # a second car: merge the flags, keep the later clock
+            packed = (old | packed) & low_bits | max(old, packed) >> _SHIFT << _SHIFT
+        owners[customer] = packed
 
     individual = CustomerType.INDIVIDUAL
     for c in customers:
@@ -328,18 +350,15 @@ def dealer_kpis(
         acc = dealers.get(c.dealer_id)
         if acc is None:
             continue
-        packed = acc.owners.get(c.id)
-        if packed is not None:
-            acc.owners[c.id] = packed | _INDIVIDUAL
+        known = acc.owners.get(c.id)
+        if known is not None:
+            acc.owners[c.id] = known | _INDIVIDUAL
 
+    zones = _Zones(tz, start, end, loss_start)
+    cancelled = TaskStatus.CANCELLED
     for t in tasks:
-        acc = state(t.dealer_id)
-        if (
-            acc is None
-            or t.attempt != 1
-            or t.status is TaskStatus.CANCELLED
-            or not start <= t.due_from.astimezone(tz) < end
-        ):
+        acc = dealers.get(t.dealer_id) or state(t.dealer_id)
+        if acc is None or t.attempt != 1 or t.status is cancelled or not zones.within(t.due_from):
             continue
         if t.anchor in cfg.sales_callback_anchors:
             group = _SALES
@@ -351,36 +370,35 @@ def dealer_kpis(
             acc.due_tasks[t.id] = group
             acc.callbacks_due[group] += 1
 
-    # the loop below runs once per interaction: enum members bound to locals once
+    # the loop below runs once per interaction — tens of millions for a dealer group — so
+    # names are bound to locals, and the zone's bounds are looked up only when the zone
+    # changes from one record to the next
     k = InteractionKind
     repair, callback, order_kind, delivery = k.REPAIR_ORDER, k.CALLBACK, k.ORDER, k.DELIVERY
     event, call, visit, drive = k.EVENT, k.INBOUND_CALL, k.VISIT, k.TEST_DRIVE
     pdi = ServiceKind.PDI
     visit_kinds = (call, visit)
     showroom_kinds = _SHOWROOM_KINDS
-    zones = _Zones(tz, start, end, loss_start)
-    views = zones.views
+    zone: object = _UNSEEN
+    p_start, p_end, p_loss, shift, convert = zones.home
     for i in interactions:
-        acc = dealers.get(i.dealer_id)
+        acc = dealers.get(i.dealer_id) or state(i.dealer_id)
         if acc is None:
-            if dealer_id is not None:
-                continue
-            acc = dealers[i.dealer_id] = _Dealer()
+            continue
         kind = i.kind
         if kind is callback:  # the only kind whose time does not matter: no zone work
-            task_id = getattr(i.detail, "task_id", None)
-            if task_id is not None and task_id in acc.due_tasks:
-                acc.made_tasks.add(task_id)
+            detail = i.detail
+            if isinstance(detail, Callback) and detail.task_id in acc.due_tasks:
+                acc.made_tasks.add(detail.task_id)
             continue
         at = i.occurred_at
-        zone = at.tzinfo
-        bounds = views[zone] if zone in views else zones.view(zone)
-        if bounds is None:
+        if at.tzinfo is not zone:
+            zone = at.tzinfo
+            p_start, p_end, p_loss, shift, convert = zones.view(at.tzinfo)
+        if convert:
             at = at.astimezone(tz)
-            bounds = zones.home
-        p_start, p_end, p_loss, shift = bounds
         cid = i.customer_id
-        if kind is repair:
+        if kind is repair:  # the whole history counts: the owner's last workshop visit
             if at >= p_end:
                 continue
             detail = i.detail
@@ -391,16 +409,18 @@ def dealer_kpis(
                 if isinstance(detail, RepairOrder) and detail.by_appointment:
                     acc.appointments += 1
             if cid is not None:
-                packed = acc.owners.get(cid)
-                if packed is not None:
-                    day = (at + shift).toordinal()
-                    if day > packed >> _SHIFT:
-                        acc.owners[cid] = packed & ~(-1 << _SHIFT) | day << _SHIFT
-        elif at >= p_end:
+                owners = acc.owners
+                seen = owners.get(cid)
+                if seen is not None:
+                    # the day, shifted into place: greater than seen iff a later day
+                    day = (at.toordinal() if shift is None else (at + shift).toordinal()) << _SHIFT
+                    if day > seen:
+                        owners[cid] = seen & low_bits | day
+        elif not p_loss <= at < p_end:  # every other kind counts from the loss window on
             continue
         elif kind in visit_kinds or kind in showroom_kinds or kind is order_kind:
-            if cid is not None and at >= p_loss:
-                day = (at + shift).toordinal()
+            if cid is not None:
+                day = at.toordinal() if shift is None else (at + shift).toordinal()
                 contact, order = acc.silence.get(cid, (0, 0))
                 if kind is order_kind:
                     order = max(order, day)
@@ -427,9 +447,10 @@ def dealer_kpis(
                 acc.prospects[cid] = acc.prospects.get(cid, 0) | flag
         elif kind is delivery:
             detail = i.detail
-            if cid is not None and at >= p_loss:
+            if cid is not None:
+                day = at.toordinal() if shift is None else (at + shift).toordinal()
                 contact, order = acc.silence.get(cid, (0, 0))
-                acc.silence[cid] = (contact, max(order, (at + shift).toordinal()))
+                acc.silence[cid] = (contact, max(order, day))
             if at < p_start or (isinstance(detail, Sale) and detail.is_virtual):
                 continue
             acc.deliveries += 1
@@ -447,34 +468,36 @@ def dealer_kpis(
             ):
                 acc.event_customers.add(cid)
 
+    expire = PointsKind.EXPIRE
     for e in points:
-        acc = state(e.dealer_id)
-        if acc is None or e.kind is PointsKind.EXPIRE or not start <= e.at.astimezone(tz) < end:
+        acc = dealers.get(e.dealer_id) or state(e.dealer_id)
+        if acc is None or e.kind is expire or not zones.within(e.at):
             continue
         if e.from_event and 0 < e.points < cfg.event_points_min:
             continue
         acc.points_active.add(e.member_id)
 
+    lapsed, active = MembershipStatus.LAPSED, MembershipStatus.ACTIVE
     for m in members:
-        acc = state(m.dealer_id)
-        if acc is None or m.applied_on > last or m.status is MembershipStatus.LAPSED:
+        acc = dealers.get(m.dealer_id) or state(m.dealer_id)
+        if acc is None or m.applied_on > last or m.status is lapsed:
             continue
         acc.members_cumulative += 1
         if m.applied_on >= first:
             acc.members_new += 1
-        if m.status is MembershipStatus.ACTIVE and (m.joined_on is None or m.joined_on <= last):
+        if m.status is active and (m.joined_on is None or m.joined_on <= last):
             acc.members_at_end += 1
             if m.id in acc.points_active or m.customer_id in acc.event_customers:
                 acc.active_members += 1
 
     for r in referrals:
-        acc = state(r.dealer_id)
+        acc = dealers.get(r.dealer_id) or state(r.dealer_id)
         if acc is not None and r.sale_interaction_id in acc.delivery_ids:
             acc.referred_sales.add(r.sale_interaction_id)
 
     renew_from = first - timedelta(days=cfg.renewal_lookback_days)
     for p in policies:
-        acc = state(p.dealer_id)
+        acc = dealers.get(p.dealer_id) or state(p.dealer_id)
         if acc is None:
             continue
         if first <= p.ends_on <= last:
@@ -483,8 +506,8 @@ def dealer_kpis(
             acc.renewed.add(p.renewal_of)
 
     for s in surveys:
-        acc = state(s.dealer_id)
-        if acc is None or not start <= s.answered_at.astimezone(tz) < end:
+        acc = dealers.get(s.dealer_id) or state(s.dealer_id)
+        if acc is None or not zones.within(s.answered_at):
             continue
         tally = acc.sat[s.kind]
         tally[0] += 1

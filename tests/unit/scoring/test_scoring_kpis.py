@@ -286,6 +286,32 @@ def test_thresholds_are_configurable() -> None:
     assert kpis[KpiCode.MEMBER_ACTIVITY_RATE].outcome is ThresholdOutcome.SCORES_ZERO
 
 
+def test_lost_owner_cut_offs_are_inclusive_to_the_day() -> None:
+    """As of 31 March 2026 an owner is lost with no visit since 31 March 2025, long lost
+    with none since 31 March 2024 — on the cut-off day itself included, a day later not.
+    The clock is the later of the ownership's start and the last workshop visit."""
+    days = {
+        "C1": date(2024, 3, 31),  # long lost
+        "C2": date(2024, 4, 1),  # lost
+        "C3": date(2025, 3, 31),  # lost
+        "C4": date(2025, 4, 1),  # still coming
+    }
+    owners = [owner(f"O{c}", c, f"V{c}", day) for c, day in days.items()]
+    # C5 bought in 2020 and last came on the lost cut-off; C6 came a day later
+    owners += [
+        owner("OC5", "C5", "VC5", date(2020, 1, 1)),
+        owner("OC6", "C6", "VC6", date(2020, 1, 1)),
+    ]
+    visits = [
+        inter("I5", K.REPAIR_ORDER, at(2025, 3, 31), "C5", RepairOrder()),
+        inter("I6", K.REPAIR_ORDER, at(2025, 4, 1), "C6", RepairOrder()),
+    ]
+    kpis = dealer_kpis(MARCH, ownerships=owners, interactions=visits)[DealerId("D1")]
+    assert kpis[KpiCode.OWNERS_ON_FILE].numerator == 6
+    assert kpis[KpiCode.LONG_LOST_OWNERS].numerator == 1  # C1
+    assert kpis[KpiCode.LOST_OWNERS].numerator == 3  # C2 C3 C5
+
+
 def test_a_dealer_without_data_gets_counts_of_zero_and_rates_not_applicable() -> None:
     kpis = run(MARCH, STREAMS, DealerId("D9"))[DealerId("D9")]
     assert kpis[KpiCode.INBOUND_CALLS].value == Decimal(0)
@@ -356,6 +382,23 @@ def test_order_of_records_does_not_matter(seed: int, drop: set[int]) -> None:
 )
 def test_the_zone_records_arrive_in_does_not_matter(zone: tzinfo) -> None:
     moved = [attrs.evolve(i, occurred_at=i.occurred_at.astimezone(zone)) for i in INTERACTIONS]
+    assert run(MARCH, {**STREAMS, "interactions": moved}) == run(MARCH, STREAMS)
+
+
+def test_records_alternating_between_zones_give_the_same_kpis() -> None:
+    """The bounds are looked up again whenever the zone changes from one record to the
+    next, so a stream mixing zones record by record is read as if it were in one."""
+    zones = [
+        UTC,
+        ZoneInfo("America/New_York"),
+        timezone(timedelta(hours=8)),
+        ZoneInfo("Asia/Shanghai"),
+        timezone(timedelta(hours=-5)),
+    ]
+    moved = [
+        attrs.evolve(i, occurred_at=i.occurred_at.astimezone(zones[n % len(zones)]))
+        for n, i in enumerate(INTERACTIONS)
+    ]
     assert run(MARCH, {**STREAMS, "interactions": moved}) == run(MARCH, STREAMS)
 
 
