@@ -130,12 +130,11 @@ def test_a_dispatcher_killed_between_sending_and_recording(
         state = _all(uow, dealer_id)
         assert len(gateway.receipts) == 3
         assert killed_key in gateway.receipts
-        sent_before = [MessageId(k) for k in gateway.receipts if k != killed_key]
-        recorded = sent_before if record_every == 1 else []
-        unrecorded = {MessageId(k) for k in gateway.receipts} - set(recorded)
-        assert {k: state[k].status for k in gateway.receipts} == {
-            k: MessageStatus.SENT if k in recorded else MessageStatus.SENDING
-            for k in gateway.receipts
+        sent = [MessageId(k) for k in gateway.receipts]
+        recorded = [k for k in sent if k != killed_key] if record_every == 1 else []
+        unrecorded = set(sent) - set(recorded)
+        assert {k: state[k].status for k in sent} == {
+            k: MessageStatus.SENT if k in recorded else MessageStatus.SENDING for k in sent
         }
         assert len(messages) == 5
 

@@ -483,7 +483,7 @@ def test_a_batch_recorded_after_a_takeover_keeps_the_other_workers_claim(store: 
 @pytest.mark.parametrize(
     "changes", [{"record_every": 0}, {"record_within": timedelta(0)}, {"batch": -1}]
 )
-def test_settings_that_cannot_work_are_refused(changes: dict[str, object]) -> None:
+def test_settings_that_cannot_work_are_refused(changes: dict[str, Any]) -> None:
     with pytest.raises(ValidationError):
         attrs.evolve(SETTINGS, **changes)
 
