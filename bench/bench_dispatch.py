@@ -6,8 +6,11 @@ texts:
 * ``direct``: ``--messages`` texts handed straight to the gateway with
   ``SmsHttpNotifier.send_sms`` from that many threads — the gateway's own ceiling;
 * ``outbox``: that many ``Dispatcher`` workers (threads, each with its own unit of work
-  and notifier) send the whole queue: claim under a lease, consent and quiet-hours check,
-  send, record the answers ``--record-every`` at a time.
+  and notifier) send the whole queue: claim ``--batch`` at a time under a lease, consent
+  and quiet-hours check, send, record the answers ``--record-every`` at a time.
+
+The two alternate in ``--slices`` slices (direct then outbox, outbox then direct, …), so
+that on a shared machine both see the same load.
 
 The outbox's overhead per message is the difference of the two per-message times (wall
 clock, and CPU time of this process: the gateway runs in its own process so that it does
@@ -36,12 +39,13 @@ import threading
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
+from functools import partial
 from multiprocessing.connection import Connection
 from pathlib import Path
 
 import attrs
 
-from crm_core.adapters.dispatcher import Dispatcher, DispatchReport, DispatchSettings, run_workers
+from crm_core.adapters.dispatcher import Dispatcher, DispatchSettings, run_workers
 from crm_core.adapters.sms_http import SmsHttpNotifier
 from crm_core.adapters.sql import SqlStorage, create_engine, upgrade
 from crm_core.domain.contact import Channel
@@ -100,24 +104,25 @@ class Timing:
         work()
         return cls(time.perf_counter() - wall, time.process_time() - cpu)
 
+    def __add__(self, other: Timing) -> Timing:
+        return Timing(self.wall + other.wall, self.cpu + other.cpu)
 
-def direct(url: str, count: int, workers: int, prefix: str) -> Timing:
-    """Send ``count`` texts straight to the gateway from ``workers`` threads."""
+
+def direct(url: str, first: int, count: int, workers: int, prefix: str) -> None:
+    """Send texts ``first`` to ``first + count`` straight to the gateway from ``workers``
+    threads."""
     config = fake_gateway_config(url, timeout=30.0)
 
-    def work(first: int) -> None:
+    def work(offset: int) -> None:
         notifier = SmsHttpNotifier(config)
-        for i in range(first, count, workers):
+        for i in range(first + offset, first + count, workers):
             notifier.send_sms(Sms(key=f"{prefix}-{i}", to=f"139{i % 1000:08d}", text=TEXT))
 
-    def run() -> None:
-        threads = [threading.Thread(target=work, args=(n,)) for n in range(workers)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-
-    return Timing.of(run)
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(workers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
 
 
 class Outbox:
@@ -167,12 +172,11 @@ class Outbox:
         with self.storage.unit_of_work() as uow:
             return len(uow.outbox.by_status(DEALER, MessageStatus.SENT))
 
-    def dispatch(self, url: str, workers: int, settings: DispatchSettings) -> Timing:
-        """Let ``workers`` dispatchers send the whole queue."""
+    def dispatchers(self, url: str, workers: int, settings: DispatchSettings) -> list[Dispatcher]:
         quiet_never = QuietHours(start=NOW.time(), end=NOW.time())
         hours = WorkingTime(china_workday_calendar(), quiet=quiet_never)
         config = fake_gateway_config(url, timeout=30.0)
-        dispatchers = [
+        return [
             Dispatcher(
                 self.storage.unit_of_work(),
                 worker=f"bench-{workers}-{n}",
@@ -185,12 +189,13 @@ class Outbox:
             )
             for n in range(workers)
         ]
-        reports: list[DispatchReport] = []
-        timing = Timing.of(lambda: reports.append(run_workers(dispatchers)))
-        (report,) = reports
-        if report.sent != self.count or self.sent() != self.count:
-            raise SystemExit(f"expected {self.count} messages sent: {report}")
-        return timing
+
+    @staticmethod
+    def dispatch(dispatchers: list[Dispatcher], count: int, batch: int) -> None:
+        """Let the dispatchers send ``count`` of the queued messages, ``batch`` a claim."""
+        report = run_workers(dispatchers, max_batches=count // (batch * len(dispatchers)))
+        if report.sent != count:
+            raise SystemExit(f"expected {count} messages sent: {report}")
 
     def close(self) -> None:
         self.engine.dispose()
@@ -199,14 +204,31 @@ class Outbox:
 def run(
     gateway: Gateway, directory: Path, workers: int, args: argparse.Namespace
 ) -> dict[str, float]:
-    """One worker count: direct, then the outbox, each with all ``--messages``."""
+    """One worker count: all ``--messages`` queued, then sent through the outbox and sent
+    directly, in ``--slices`` alternating slices (direct first, then the outbox first, …)
+    so that both see the same load on a shared machine."""
     count: int = args.messages
+    per_slice = count // args.slices
+    if count % (args.slices * args.batch * workers):
+        raise SystemExit("--messages must be a multiple of --slices × --batch × workers")
     before = gateway.counts()
-    direct_t = direct(gateway.url, count, workers, f"direct{workers}")
     store = Outbox(directory / f"outbox-{workers}.db", count, f"w{workers}", args.enqueue_chunk)
+    settings = DispatchSettings(batch=args.batch, record_every=args.record_every)
+    dispatchers = store.dispatchers(gateway.url, workers, settings)
+    direct_t = outbox_t = Timing(0.0, 0.0)
     try:
-        settings = DispatchSettings(batch=args.batch, record_every=args.record_every)
-        outbox_t = store.dispatch(gateway.url, workers, settings)
+        for n in range(args.slices):
+            first = n * per_slice
+            send_direct = partial(direct, gateway.url, first, per_slice, workers, f"d{workers}")
+            send_outbox = partial(store.dispatch, dispatchers, per_slice, args.batch)
+            if n % 2 == 0:
+                direct_t += Timing.of(send_direct)
+                outbox_t += Timing.of(send_outbox)
+            else:
+                outbox_t += Timing.of(send_outbox)
+                direct_t += Timing.of(send_direct)
+        if store.sent() != count:
+            raise SystemExit(f"the outbox recorded {store.sent()} of {count} messages as sent")
     finally:
         store.close()
     unique, requests = gateway.counts()
@@ -239,6 +261,7 @@ def main() -> None:
         "--record-every", type=int, default=100, help="answers recorded per transaction"
     )
     parser.add_argument("--enqueue-chunk", type=int, default=1000, help="messages per unit of work")
+    parser.add_argument("--slices", type=int, default=10, help="alternations of direct/outbox")
     parser.add_argument("--out", type=Path, default=None, help="JSON results")
     args = parser.parse_args()
     out: Path = args.out or Path(
