@@ -1,23 +1,29 @@
 """Outbox dispatch throughput: queued messages sent to a local SMS gateway.
 
-Measures, for each worker count:
+For each worker count, on a fresh SQLite outbox of its own holding ``--messages`` queued
+texts:
 
-* ``direct``: the same number of texts handed straight to the gateway with
+* ``direct``: ``--messages`` texts handed straight to the gateway with
   ``SmsHttpNotifier.send_sms`` from that many threads — the gateway's own ceiling;
-* ``outbox``: the texts queued in a SQLite outbox first, then sent by that many
-  ``Dispatcher`` workers (threads, each with its own unit of work and notifier): claim under
-  a lease, consent and quiet-hours check, send, record.
+* ``outbox``: that many ``Dispatcher`` workers (threads, each with its own unit of work
+  and notifier) send the whole queue: claim ``--batch`` at a time under a lease, consent
+  and quiet-hours check, send, record the answers ``--record-every`` at a time.
 
-The outbox's overhead per message is the difference of the two per-message times. The
-gateway (``crm_core.testing.gateways.FakeSmsGateway``, stdlib ``http.server``) runs in its
-own process so that it does not share the dispatchers' interpreter lock; it counts
-deliveries per key, and the run checks that every message arrived exactly once.
+The two alternate in ``--slices`` slices (direct then outbox, outbox then direct, …), so
+that on a shared machine both see the same load.
 
-    python bench/bench_dispatch.py --messages 100000 --dispatch 10000 --workers 1 4
+The outbox's overhead per message is the difference of the two per-message times (wall
+clock, and CPU time of this process: the gateway runs in its own process so that it does
+not share the dispatchers' interpreter lock, and its CPU is not counted). The gateway
+(``crm_core.testing.gateways.FakeSmsGateway``, stdlib ``http.server``) counts deliveries
+per key; the run checks that it saw every key exactly once — direct and outbox, every
+message of every worker count — and that the outbox recorded every message as sent.
+
+    python bench/bench_dispatch.py --messages 100000 --workers 1 4
     python bench/bench_dispatch.py --messages 2000            # a quick run
 
-All messages are queued in one outbox first; each worker count then sends ``--dispatch``
-of them (by default an equal share of all), so every run claims from a deep queue.
+Queueing (``uow.outbox.enqueue``, ``--enqueue-chunk`` messages per unit of work) is timed
+too, for each outbox.
 """
 
 from __future__ import annotations
@@ -31,10 +37,13 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime
+from functools import partial
 from multiprocessing.connection import Connection
 from pathlib import Path
+
+import attrs
 
 from crm_core.adapters.dispatcher import Dispatcher, DispatchSettings, run_workers
 from crm_core.adapters.sms_http import SmsHttpNotifier
@@ -82,33 +91,45 @@ class Gateway:
         self._process.join()
 
 
-def _chunks(items: list[OutboxMessage], size: int) -> Iterator[list[OutboxMessage]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
+@attrs.frozen
+class Timing:
+    """Wall-clock and CPU seconds of one phase (CPU: every thread of this process)."""
+
+    wall: float
+    cpu: float
+
+    @classmethod
+    def of(cls, work: Callable[[], object]) -> Timing:
+        wall, cpu = time.perf_counter(), time.process_time()
+        work()
+        return cls(time.perf_counter() - wall, time.process_time() - cpu)
+
+    def __add__(self, other: Timing) -> Timing:
+        return Timing(self.wall + other.wall, self.cpu + other.cpu)
 
 
-def direct(url: str, count: int, workers: int, prefix: str) -> float:
-    """Seconds to send ``count`` texts straight to the gateway from ``workers`` threads."""
+def direct(url: str, first: int, count: int, workers: int, prefix: str) -> None:
+    """Send texts ``first`` to ``first + count`` straight to the gateway from ``workers``
+    threads."""
     config = fake_gateway_config(url, timeout=30.0)
 
-    def work(first: int) -> None:
+    def work(offset: int) -> None:
         notifier = SmsHttpNotifier(config)
-        for i in range(first, count, workers):
+        for i in range(first + offset, first + count, workers):
             notifier.send_sms(Sms(key=f"{prefix}-{i}", to=f"139{i % 1000:08d}", text=TEXT))
 
     threads = [threading.Thread(target=work, args=(n,)) for n in range(workers)]
-    started = time.perf_counter()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    return time.perf_counter() - started
 
 
 class Outbox:
-    """A SQLite outbox holding ``count`` queued messages (spread over 1 000 customers)."""
+    """A SQLite outbox holding ``count`` queued messages (spread over 1 000 customers),
+    their ids prefixed with ``prefix`` so that every run's keys are new to the gateway."""
 
-    def __init__(self, path: Path, count: int) -> None:
+    def __init__(self, path: Path, count: int, prefix: str, chunk: int) -> None:
         upgrade(path)
         self.engine = create_engine(path)
         self.storage = SqlStorage(self.engine, clock=lambda: NOW)
@@ -128,7 +149,7 @@ class Outbox:
             )
         messages = [
             OutboxMessage(
-                id=MessageId(f"m{i:06d}"),
+                id=MessageId(f"{prefix}-m{i:06d}"),
                 dealer_id=DEALER,
                 customer_id=CustomerId(f"C{i % customers}"),
                 channel=Channel.SMS,
@@ -138,25 +159,24 @@ class Outbox:
             )
             for i in range(count)
         ]
-        started = time.perf_counter()
-        for chunk in _chunks(messages, 1000):
-            with self.storage.unit_of_work() as uow:
-                uow.outbox.enqueue(chunk)
-        self.enqueue_seconds = time.perf_counter() - started
+
+        def enqueue() -> None:
+            for start in range(0, count, chunk):
+                with self.storage.unit_of_work() as uow:
+                    uow.outbox.enqueue(messages[start : start + chunk])
+
+        self.enqueue = Timing.of(enqueue)
+        self.count = count
 
     def sent(self) -> int:
         with self.storage.unit_of_work() as uow:
             return len(uow.outbox.by_status(DEALER, MessageStatus.SENT))
 
-    def dispatch(self, url: str, count: int, workers: int) -> float:
-        """Seconds for ``workers`` dispatchers to send ``count`` of the queued messages."""
-        batch = 100
-        if count % (batch * workers):
-            raise SystemExit(f"--dispatch must be a multiple of {batch} × workers")
+    def dispatchers(self, url: str, workers: int, settings: DispatchSettings) -> list[Dispatcher]:
         quiet_never = QuietHours(start=NOW.time(), end=NOW.time())
         hours = WorkingTime(china_workday_calendar(), quiet=quiet_never)
         config = fake_gateway_config(url, timeout=30.0)
-        dispatchers = [
+        return [
             Dispatcher(
                 self.storage.unit_of_work(),
                 worker=f"bench-{workers}-{n}",
@@ -164,70 +184,110 @@ class Outbox:
                 random=random.Random(n).random,
                 working_time=lambda _: hours,
                 sms=SmsHttpNotifier(config),
-                settings=DispatchSettings(batch=batch),
+                settings=settings,
                 dealer_id=DEALER,
             )
             for n in range(workers)
         ]
-        before = self.sent()
-        started = time.perf_counter()
-        report = run_workers(dispatchers, max_batches=count // (batch * workers))
-        seconds = time.perf_counter() - started
-        if report.sent != count or self.sent() - before != count:
+
+    @staticmethod
+    def dispatch(dispatchers: list[Dispatcher], count: int, batch: int) -> None:
+        """Let the dispatchers send ``count`` of the queued messages, ``batch`` a claim."""
+        report = run_workers(dispatchers, max_batches=count // (batch * len(dispatchers)))
+        if report.sent != count:
             raise SystemExit(f"expected {count} messages sent: {report}")
-        return seconds
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def run(
+    gateway: Gateway, directory: Path, workers: int, args: argparse.Namespace
+) -> dict[str, float]:
+    """One worker count: all ``--messages`` queued, then sent through the outbox and sent
+    directly, in ``--slices`` alternating slices (direct first, then the outbox first, …)
+    so that both see the same load on a shared machine."""
+    count: int = args.messages
+    per_slice = count // args.slices
+    if count % (args.slices * args.batch * workers):
+        raise SystemExit("--messages must be a multiple of --slices × --batch × workers")
+    before = gateway.counts()
+    store = Outbox(directory / f"outbox-{workers}.db", count, f"w{workers}", args.enqueue_chunk)
+    settings = DispatchSettings(batch=args.batch, record_every=args.record_every)
+    dispatchers = store.dispatchers(gateway.url, workers, settings)
+    direct_t = outbox_t = Timing(0.0, 0.0)
+    try:
+        for n in range(args.slices):
+            first = n * per_slice
+            send_direct = partial(direct, gateway.url, first, per_slice, workers, f"d{workers}")
+            send_outbox = partial(store.dispatch, dispatchers, per_slice, args.batch)
+            if n % 2 == 0:
+                direct_t += Timing.of(send_direct)
+                outbox_t += Timing.of(send_outbox)
+            else:
+                outbox_t += Timing.of(send_outbox)
+                direct_t += Timing.of(send_direct)
+        if store.sent() != count:
+            raise SystemExit(f"the outbox recorded {store.sent()} of {count} messages as sent")
+    finally:
+        store.close()
+    unique, requests = gateway.counts()
+    if unique - before[0] != 2 * count or requests - before[1] != 2 * count:
+        raise SystemExit(
+            f"the gateway did not see every message exactly once: {unique - before[0]} keys "
+            f"in {requests - before[1]} requests for {2 * count} messages"
+        )
+    return {
+        "workers": workers,
+        "messages": count,
+        "batch": args.batch,
+        "record_every": args.record_every,
+        "enqueue_per_s": count / store.enqueue.wall,
+        "enqueue_cpu_us": store.enqueue.cpu / count * 1e6,
+        "direct_per_s": count / direct_t.wall,
+        "outbox_per_s": count / outbox_t.wall,
+        "overhead_ms": (outbox_t.wall - direct_t.wall) / count * 1000,
+        "direct_cpu_ms": direct_t.cpu / count * 1000,
+        "outbox_cpu_ms": outbox_t.cpu / count * 1000,
+    }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--messages", type=int, default=100_000, help="messages queued")
-    parser.add_argument(
-        "--dispatch", type=int, default=None, help="messages sent per run (default: all)"
-    )
+    parser.add_argument("--messages", type=int, default=100_000, help="messages per run")
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 4])
-    parser.add_argument("--out", type=Path, default=Path("bench/out/dispatch.json"))
+    parser.add_argument("--batch", type=int, default=100, help="messages claimed at once")
+    parser.add_argument(
+        "--record-every", type=int, default=100, help="answers recorded per transaction"
+    )
+    parser.add_argument("--enqueue-chunk", type=int, default=1000, help="messages per unit of work")
+    parser.add_argument("--slices", type=int, default=10, help="alternations of direct/outbox")
+    parser.add_argument("--out", type=Path, default=None, help="JSON results")
     args = parser.parse_args()
-    per_run = args.dispatch or args.messages // len(args.workers)
-    if per_run * len(args.workers) > args.messages:
-        raise SystemExit("--dispatch × number of worker counts exceeds --messages")
+    out: Path = args.out or Path(
+        f"bench/out/dispatch-w{'-'.join(str(w) for w in args.workers)}.json"
+    )
 
     gateway = Gateway()
     results: list[dict[str, float]] = []
     try:
         with tempfile.TemporaryDirectory() as tmp:
-            store = Outbox(Path(tmp) / "outbox.db", args.messages)
-            enqueue_rate = args.messages / store.enqueue_seconds
-            print(f"queued {args.messages} messages at {enqueue_rate:,.0f}/s", flush=True)
             for workers in args.workers:
-                before = gateway.counts()
-                direct_s = direct(gateway.url, per_run, workers, f"direct{workers}")
-                outbox_s = store.dispatch(gateway.url, per_run, workers)
-                unique, requests = gateway.counts()
-                if unique - before[0] != 2 * per_run or requests - before[1] != 2 * per_run:
-                    raise SystemExit("the gateway did not see every message exactly once")
-                row = {
-                    "workers": workers,
-                    "queued": args.messages,
-                    "sent": per_run,
-                    "direct_per_s": per_run / direct_s,
-                    "outbox_per_s": per_run / outbox_s,
-                    "overhead_ms": (outbox_s - direct_s) / per_run * 1000,
-                }
+                row = run(gateway, Path(tmp), workers, args)
                 results.append(row)
                 print(
-                    f"{workers} worker(s), {per_run} of {args.messages} queued: "
-                    f"direct {row['direct_per_s']:,.0f}/s, "
-                    f"outbox {row['outbox_per_s']:,.0f}/s, "
+                    f"{workers} worker(s), {args.messages} messages: "
+                    f"queued at {row['enqueue_per_s']:,.0f}/s; "
+                    f"direct {row['direct_per_s']:,.0f}/s ({row['direct_cpu_ms']:.2f} ms CPU), "
+                    f"outbox {row['outbox_per_s']:,.0f}/s ({row['outbox_cpu_ms']:.2f} ms CPU), "
                     f"overhead {row['overhead_ms']:.2f} ms/message",
                     flush=True,
                 )
-            store.engine.dispose()
     finally:
         gateway.stop()
-    args.out.parent.mkdir(parents=True, exist_ok=True)
+    out.parent.mkdir(parents=True, exist_ok=True)
     machine = {"python": sys.version.split()[0], "platform": platform.platform()}
-    summary = {"machine": machine, "enqueue_per_s": enqueue_rate, "results": results}
-    args.out.write_text(json.dumps(summary, indent=2))
+    out.write_text(json.dumps({"machine": machine, "results": results}, indent=2))
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ import attrs
 from crm_core.domain.anchor import AnchorKind
 from crm_core.domain.customer import Customer
 from crm_core.domain.ids import CustomerId, DealerId, MessageId, VehicleId
-from crm_core.domain.message import MessageStatus, OutboxMessage
+from crm_core.domain.message import MessageOutcome, MessageStatus, OutboxMessage
 from crm_core.domain.ports.storage import AgendaSubject, AnchorHit, DateRange, OutboxRepository
 from crm_core.domain.task import FollowUpTask, TaskStatus
 from crm_core.domain.vehicle import Vehicle
@@ -203,10 +203,45 @@ def new_message(message: OutboxMessage) -> OutboxMessage:
     )
 
 
+def checked_outcomes(outcomes: Iterable[MessageOutcome]) -> list[MessageOutcome]:
+    """The outcomes as a list, refused before anything is written when two are for one
+    message (which would be the truth?) or a text holds NUL (see :func:`refuse_nul`)."""
+    given = list(outcomes)
+    seen: set[tuple[DealerId, MessageId]] = set()
+    for outcome in given:
+        if outcome.key in seen:
+            raise ValidationError(
+                f"two outcomes for message {outcome.key[1]} of dealer {outcome.key[0]}",
+                field="outcomes",
+            )
+        seen.add(outcome.key)
+        refuse_nul("gateway_message_id", outcome.gateway_message_id)
+        refuse_nul("error", outcome.error)
+    return given
+
+
+def still_held(
+    outcome: MessageOutcome,
+    worker: str,
+    *,
+    status: MessageStatus | str,
+    lease_owner: str | None,
+    version: int,
+) -> bool:
+    """Whether the stored message (its status, lease owner and version) is still the claim
+    ``outcome`` answers: any write since the claim bumped the version."""
+    return (
+        status == MessageStatus.SENDING
+        and lease_owner == worker
+        and version == outcome.claimed.version
+    )
+
+
 class OutboxTransitions(OutboxRepository):
-    """The outbox's per-message transitions, written on ``get`` and the versioned
-    ``update``: a lease taken over in between makes the update's version stale, so the
-    old holder gets a :class:`~crm_core.errors.ConflictError`, never a silent overwrite."""
+    """The one-message transitions on top of :meth:`record_outcomes`: the held message is
+    read and its outcome recorded against the version read, so a lease taken over in
+    between makes the old holder's write stale — a
+    :class:`~crm_core.errors.ConflictError`, never a silent overwrite."""
 
     def complete(
         self,
@@ -220,16 +255,8 @@ class OutboxTransitions(OutboxRepository):
     ) -> OutboxMessage:
         check_final_status(status)
         held = self._held(dealer_id, message_id, worker)
-        return self.update(
-            attrs.evolve(
-                held,
-                status=status,
-                gateway_message_id=gateway_message_id or held.gateway_message_id,
-                last_error=error,
-                lease_owner=None,
-                lease_until=None,
-            )
-        )
+        outcome = MessageOutcome(held, status, gateway_message_id=gateway_message_id, error=error)
+        return self._record_one(outcome, worker)
 
     def release(
         self,
@@ -241,16 +268,16 @@ class OutboxTransitions(OutboxRepository):
         error: str | None = None,
     ) -> OutboxMessage:
         held = self._held(dealer_id, message_id, worker)
-        return self.update(
-            attrs.evolve(
-                held,
-                status=MessageStatus.QUEUED,
-                next_attempt_at=retry_at,
-                last_error=error,
-                lease_owner=None,
-                lease_until=None,
+        outcome = MessageOutcome(held, MessageStatus.QUEUED, error=error, retry_at=retry_at)
+        return self._record_one(outcome, worker)
+
+    def _record_one(self, outcome: MessageOutcome, worker: str) -> OutboxMessage:
+        recorded = self.record_outcomes([outcome], worker=worker)
+        if not recorded:
+            raise ConflictError(
+                f"message {outcome.claimed.id} changed while worker {worker!r} recorded it"
             )
-        )
+        return recorded[0]
 
     def requeue(self, dealer_id: DealerId, message_id: MessageId, *, at: datetime) -> OutboxMessage:
         message = self.get(dealer_id, message_id)

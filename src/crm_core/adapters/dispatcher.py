@@ -5,7 +5,9 @@ hosts — each with its own unit of work and notifiers: a message is claimed by 
 at a time under a lease (the storage port's ``claim_due``), and a worker that dies between
 sending and recording loses its lease, so another worker sends the message again *with
 the same idempotency key*, which a deduplicating gateway drops. That is how a message is
-delivered once and never lost.
+delivered once and never lost. Answers are recorded a few at a time, in one transaction
+(the port's ``record_outcomes``; see :class:`DispatchSettings` for how many), so such a
+crash sends at most that many messages again.
 
 For each claimed message, at send time:
 
@@ -39,12 +41,11 @@ from crm_core.domain.contact import Channel
 from crm_core.domain.customer import Customer
 from crm_core.domain.dealer import StaffRole
 from crm_core.domain.ids import DealerId, TaskId
-from crm_core.domain.message import MessageStatus, OutboxMessage
+from crm_core.domain.message import MessageOutcome, MessageStatus, OutboxMessage
 from crm_core.domain.ports.notifiers import Email, EmailNotifier, Sms, SmsNotifier
 from crm_core.domain.ports.storage import Clock, UnitOfWork
 from crm_core.domain.task import FollowUpTask, TaskStatus
 from crm_core.errors import (
-    ConflictError,
     PermanentNotifierError,
     TransientNotifierError,
     ValidationError,
@@ -102,12 +103,23 @@ class RetryPolicy:
 class DispatchSettings:
     """How a dispatcher works: the retry policy, the lease, the batch size, the contact policy.
 
-    ``lease`` must outlast a batch: ``batch`` messages times the notifiers' timeout."""
+    ``lease`` must outlast a batch: ``batch`` messages times the notifiers' timeout.
+
+    What the dispatcher learns is recorded in one transaction per ``record_every``
+    messages, or sooner once the oldest unrecorded answer is ``record_within`` old (by the
+    dispatcher's clock), and at the end of each batch. That bounds the crash window: a
+    dispatcher that dies sent at most ``record_every`` messages it did not record, and
+    another worker sends those again, with the same idempotency keys, once the lease has
+    run out. ``record_every=1`` records each answer on its own (for a gateway that does
+    not deduplicate), at a transaction per message.
+    """
 
     retry: RetryPolicy = RetryPolicy()
     lease: timedelta = attrs.field(default=timedelta(minutes=5), validator=_positive)
     batch: int = attrs.field(default=20, validator=_positive)
     contact_policy: ContactPolicy = attrs.field(factory=ContactPolicy)
+    record_every: int = attrs.field(default=20, validator=_positive)
+    record_within: timedelta = attrs.field(default=timedelta(seconds=1), validator=_positive)
 
 
 @attrs.frozen(slots=True)
@@ -208,10 +220,25 @@ class Dispatcher:
             # against records at most one batch old
             customers, tasks = self._read(uow, claimed)
         report = DispatchReport(claimed=len(claimed))
-        for message in claimed:
-            customer = customers.get((message.dealer_id, message.customer_id))
-            task = tasks.get((message.dealer_id, message.task_id)) if message.task_id else None
-            report += _ONE[self._settle(message, customer, task)]
+        pending: list[tuple[MessageOutcome, str]] = []
+        since = now  # when the oldest unrecorded answer was known
+        try:
+            for message in claimed:
+                customer = customers.get((message.dealer_id, message.customer_id))
+                task = tasks.get((message.dealer_id, message.task_id)) if message.task_id else None
+                pending.append(self._settle(message, customer, task))
+                answered = self._clock()
+                if len(pending) == 1:
+                    since = answered
+                if (
+                    len(pending) >= self._settings.record_every
+                    or answered - since >= self._settings.record_within
+                ):
+                    report += self._record(pending)
+                    pending = []
+        finally:
+            # also when a notifier raised: what was sent before it is recorded, not resent
+            report += self._record(pending)
         return report
 
     @staticmethod
@@ -244,17 +271,16 @@ class Dispatcher:
 
     def _settle(
         self, message: OutboxMessage, customer: Customer | None, task: FollowUpTask | None
-    ) -> str:
+    ) -> tuple[MessageOutcome, str]:
+        """What becomes of one claimed message — sent or not — and the report's name for it."""
         now = self._clock()
         if customer is None:
-            return self._finish(
-                message, MessageStatus.PARKED, error="the customer no longer exists"
-            )
+            return _final(message, MessageStatus.PARKED, error="the customer no longer exists")
         if task is not None and task.status is TaskStatus.CANCELLED:
             reason = "the task was cancelled" + (
                 f": {task.status_reason}" if task.status_reason else ""
             )
-            return self._finish(message, MessageStatus.SUPPRESSED, error=reason)
+            return _final(message, MessageStatus.SUPPRESSED, error=reason)
         hours = self._working_time(message.dealer_id)
         passed, skipped = screen(
             customer,
@@ -265,23 +291,21 @@ class Dispatcher:
             working_time=hours,
         )
         if skipped:
-            return self._finish(message, MessageStatus.SUPPRESSED, error=skipped[0].detail)
+            return _final(message, MessageStatus.SUPPRESSED, error=skipped[0].detail)
         start = passed[0].due_from
         if start > now:
-            return self._release(
-                message, start, f"quiet hours until {start.isoformat()}", "deferred"
-            )
+            return _back(message, start, f"quiet hours until {start.isoformat()}", "deferred")
         try:
             gateway_id = self._send(message, customer)
         except PermanentNotifierError as exc:
-            return self._finish(message, MessageStatus.PARKED, error=str(exc))
+            return _final(message, MessageStatus.PARKED, error=str(exc))
         except TransientNotifierError as exc:
             if message.attempts >= self._settings.retry.max_attempts:
                 reason = f"gave up after {message.attempts} attempts: {exc}"
-                return self._finish(message, MessageStatus.PARKED, error=reason)
+                return _final(message, MessageStatus.PARKED, error=reason)
             retry_at = self._clock() + self._settings.retry.delay(message.attempts, self._random)
-            return self._release(message, retry_at, str(exc), "retried")
-        return self._finish(message, MessageStatus.SENT, gateway_id=gateway_id)
+            return _back(message, retry_at, str(exc), "retried")
+        return _final(message, MessageStatus.SENT, gateway_id=gateway_id)
 
     def _send(self, message: OutboxMessage, customer: Customer) -> str:
         if message.channel is Channel.SMS and self._sms is not None:
@@ -300,37 +324,35 @@ class Dispatcher:
             )
         raise PermanentNotifierError(f"no notifier for the {message.channel.value} channel")
 
-    def _finish(
-        self,
-        message: OutboxMessage,
-        status: MessageStatus,
-        *,
-        gateway_id: str | None = None,
-        error: str | None = None,
-    ) -> str:
-        try:
-            with self._uow as uow:
-                uow.outbox.complete(
-                    message.dealer_id,
-                    message.id,
-                    worker=self._worker,
-                    status=status,
-                    gateway_message_id=gateway_id,
-                    error=error,
-                )
-        except ConflictError:
-            return "lost"
-        return status.value
+    def _record(self, pending: Sequence[tuple[MessageOutcome, str]]) -> DispatchReport:
+        """Record answers in one unit of work; an answer for a message whose lease another
+        worker took over meanwhile is not recorded and counts as ``lost``."""
+        if not pending:
+            return DispatchReport()
+        with self._uow as uow:
+            recorded = uow.outbox.record_outcomes([o for o, _ in pending], worker=self._worker)
+        kept = {(m.dealer_id, m.id) for m in recorded}
+        report = DispatchReport()
+        for outcome, name in pending:
+            report += _ONE[name if outcome.key in kept else "lost"]
+        return report
 
-    def _release(self, message: OutboxMessage, at: datetime, error: str, outcome: str) -> str:
-        try:
-            with self._uow as uow:
-                uow.outbox.release(
-                    message.dealer_id, message.id, worker=self._worker, retry_at=at, error=error
-                )
-        except ConflictError:
-            return "lost"
-        return outcome
+
+def _final(
+    message: OutboxMessage,
+    status: MessageStatus,
+    *,
+    gateway_id: str | None = None,
+    error: str | None = None,
+) -> tuple[MessageOutcome, str]:
+    outcome = MessageOutcome(message, status, gateway_message_id=gateway_id, error=error)
+    return outcome, status.value
+
+
+def _back(
+    message: OutboxMessage, at: datetime, error: str, name: str
+) -> tuple[MessageOutcome, str]:
+    return MessageOutcome(message, MessageStatus.QUEUED, error=error, retry_at=at), name
 
 
 def _probe(message: OutboxMessage, task: FollowUpTask | None, now: datetime) -> FollowUpTask:

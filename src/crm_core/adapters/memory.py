@@ -21,7 +21,7 @@ call is undone on its own and the unit of work stays usable.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timedelta, tzinfo
 from types import TracebackType
@@ -37,12 +37,14 @@ from crm_core.adapters._common import (
     birthday_occurrences,
     check_text,
     check_windows,
+    checked_outcomes,
     due_at,
     last_per_id,
     local_date,
     new_message,
     replanned,
     same_plan,
+    still_held,
     utc_now,
 )
 from crm_core.domain.anchor import AnchorKind
@@ -63,7 +65,7 @@ from crm_core.domain.ids import (
 )
 from crm_core.domain.interaction import Interaction, InteractionKind, RepairOrder
 from crm_core.domain.membership import ClubMember, PointsEntry, Referral
-from crm_core.domain.message import MessageStatus, OutboxMessage
+from crm_core.domain.message import MessageOutcome, MessageStatus, OutboxMessage
 from crm_core.domain.ports.storage import (
     AgendaSubject,
     AnchorHit,
@@ -517,6 +519,24 @@ class _Outbox(_Repo[OutboxMessage, MessageId], OutboxTransitions):
                 )
             )
         return claimed
+
+    def record_outcomes(
+        self, outcomes: Sequence[MessageOutcome], *, worker: str
+    ) -> list[OutboxMessage]:
+        given = checked_outcomes(outcomes)
+        recorded = []
+        with self._uow.atomic():
+            for outcome in given:
+                stored = self._rows(outcome.claimed.dealer_id).get(outcome.claimed.id)
+                if stored is not None and still_held(
+                    outcome,
+                    worker,
+                    status=stored.status,
+                    lease_owner=stored.lease_owner,
+                    version=stored.version,
+                ):
+                    recorded.append(self.update(outcome.applied_to(stored)))
+        return recorded
 
     def by_status(
         self, dealer_id: DealerId, *statuses: MessageStatus, limit: int | None = None

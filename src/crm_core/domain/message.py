@@ -12,6 +12,7 @@ from crm_core.domain._mask import mask_text
 from crm_core.domain._validators import aware, non_empty, non_negative
 from crm_core.domain.contact import Channel
 from crm_core.domain.ids import CustomerId, DealerId, MessageId, TaskId
+from crm_core.errors import ValidationError
 
 
 class MessageStatus(enum.StrEnum):
@@ -59,3 +60,71 @@ class OutboxMessage:
     lease_until: datetime | None = attrs.field(default=None, validator=aware)
     version: int = attrs.field(default=0, validator=non_negative)
     updated_at: datetime | None = attrs.field(default=None, validator=aware)
+
+
+@attrs.frozen(slots=True)
+class MessageOutcome:
+    """What a dispatcher learned about one message it claimed, for the outbox to record
+    (:meth:`~crm_core.domain.ports.storage.OutboxRepository.record_outcomes`).
+
+    ``claimed`` is the message exactly as ``claim_due`` returned it: its ``version`` is the
+    proof that the claim is still the dispatcher's when the outcome is recorded. ``status``
+    is final — ``SENT`` with the gateway's id, ``PARKED`` or ``SUPPRESSED`` with the
+    reason in ``error``, ``DELIVERED`` or ``FAILED`` — or ``QUEUED`` to give the message
+    back until ``retry_at`` (a transient failure, quiet hours).
+
+    >>> from datetime import datetime, timezone
+    >>> from crm_core.domain.contact import Channel
+    >>> at = datetime(2026, 11, 23, 2, 0, tzinfo=timezone.utc)
+    >>> claimed = OutboxMessage(id="t-3f2a.sms", dealer_id="D1", customer_id="C1",
+    ...     channel=Channel.SMS, recipient="13812345678", body="生日快乐", not_before=at,
+    ...     status=MessageStatus.SENDING, attempts=1, lease_owner="w1", lease_until=at,
+    ...     version=2)
+    >>> sent = MessageOutcome(claimed, MessageStatus.SENT, gateway_message_id="gw-1")
+    >>> done = sent.applied_to(claimed)
+    >>> done.status, done.gateway_message_id, done.lease_owner, done.attempts
+    (<MessageStatus.SENT: 'sent'>, 'gw-1', None, 1)
+    >>> MessageOutcome(claimed, MessageStatus.QUEUED)
+    Traceback (most recent call last):
+    ...
+    crm_core.errors.ValidationError: retry_at: a message given back needs its next attempt
+    """
+
+    claimed: OutboxMessage
+    status: MessageStatus
+    gateway_message_id: str | None = None
+    error: str | None = None
+    retry_at: datetime | None = attrs.field(default=None, validator=aware)
+
+    def __attrs_post_init__(self) -> None:
+        if self.claimed.status is not MessageStatus.SENDING:
+            raise ValidationError(
+                f"an outcome is for a claimed (sending) message, not a {self.claimed.status} one",
+                field="claimed",
+            )
+        if self.status is MessageStatus.SENDING:
+            raise ValidationError("an outcome ends the claim; it cannot be sending", field="status")
+        if self.status is MessageStatus.QUEUED and self.retry_at is None:
+            raise ValidationError("a message given back needs its next attempt", field="retry_at")
+        if self.status is not MessageStatus.QUEUED and self.retry_at is not None:
+            raise ValidationError("only a message given back has a next attempt", field="retry_at")
+
+    @property
+    def key(self) -> tuple[DealerId, MessageId]:
+        """The message's ``(dealer_id, id)``."""
+        return self.claimed.dealer_id, self.claimed.id
+
+    def applied_to(self, message: OutboxMessage) -> OutboxMessage:
+        """``message`` (the stored one, still as claimed) as the outbox records this
+        outcome, before the store stamps version and time: the new status, the gateway's id
+        (kept if the outcome has none), the error, the next attempt of a message given back;
+        the lease cleared. Nothing else changes."""
+        return attrs.evolve(
+            message,
+            status=self.status,
+            gateway_message_id=self.gateway_message_id or message.gateway_message_id,
+            last_error=self.error,
+            next_attempt_at=self.retry_at or message.next_attempt_at,
+            lease_owner=None,
+            lease_until=None,
+        )

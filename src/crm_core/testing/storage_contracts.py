@@ -41,7 +41,7 @@ from crm_core.domain.interaction import (
     RepairOrder,
 )
 from crm_core.domain.membership import PointsEntry
-from crm_core.domain.message import MessageStatus, OutboxMessage
+from crm_core.domain.message import MessageOutcome, MessageStatus, OutboxMessage
 from crm_core.domain.personal_data import ERASED, EXPORT_FORMAT
 from crm_core.domain.ports.storage import (
     AgendaSubject,
@@ -878,6 +878,153 @@ class OutboxRepositoryContract(StorageContractBase):
             with pytest.raises(NotFoundError):
                 uow.outbox.by_gateway_id(D2, "gw-1")
             assert [m.id for m in uow.outbox.of_customer(D1, CustomerId("C1"))] == ["M1", "M2"]
+
+    def test_outbox_records_a_batch_of_outcomes_in_one_call(self) -> None:
+        uow = self._outbox_store(
+            *(message(f"M{i}", "C1") for i in range(1, 5)), message("M5", "C1", dealer_id=D2)
+        )
+        retry_at = T0 + timedelta(minutes=10)
+        with uow:
+            m1, m2, m3, m4, m5 = uow.outbox.claim_due(
+                now=T0, worker="w1", lease=self.lease, limit=5
+            )
+            recorded = uow.outbox.record_outcomes(
+                [
+                    MessageOutcome(m5, MessageStatus.SENT, gateway_message_id="gw-5"),
+                    MessageOutcome(m1, MessageStatus.SENT, gateway_message_id="gw-1"),
+                    MessageOutcome(m2, MessageStatus.PARKED, error="空号"),
+                    MessageOutcome(m3, MessageStatus.QUEUED, error="HTTP 503", retry_at=retry_at),
+                    MessageOutcome(m4, MessageStatus.SUPPRESSED, error="opted out of SMS"),
+                ],
+                worker="w1",
+            )
+            stored = [uow.outbox.get(m.dealer_id, m.id) for m in recorded]
+            early = uow.outbox.claim_due(
+                now=retry_at - timedelta(seconds=1), worker="w2", lease=self.lease, limit=5
+            )
+            again = uow.outbox.claim_due(now=retry_at, worker="w2", lease=self.lease, limit=5)
+            found = uow.outbox.by_gateway_id(D2, "gw-5")
+        assert recorded == stored  # returned as now stored, in the order given
+        assert [(m.dealer_id, m.id) for m in recorded] == [
+            (D2, "M5"),
+            (D1, "M1"),
+            (D1, "M2"),
+            (D1, "M3"),
+            (D1, "M4"),
+        ]
+        assert [(m.status, m.gateway_message_id, m.last_error) for m in recorded] == [
+            (MessageStatus.SENT, "gw-5", None),
+            (MessageStatus.SENT, "gw-1", None),
+            (MessageStatus.PARKED, None, "空号"),
+            (MessageStatus.QUEUED, None, "HTTP 503"),
+            (MessageStatus.SUPPRESSED, None, "opted out of SMS"),
+        ]
+        assert {(m.lease_owner, m.lease_until, m.attempts, m.version) for m in recorded} == {
+            (None, None, 1, 3)
+        }
+        assert recorded[3].next_attempt_at == retry_at
+        assert (early, [(m.id, m.attempts) for m in again]) == ([], [("M3", 2)])
+        assert found.id == "M5"
+
+    def test_outbox_outcomes_of_a_claim_taken_over_are_skipped(self) -> None:
+        uow = self._outbox_store(message("M1", "C1"), message("M2", "C1"), message("M3", "C1"))
+        later = T0 + self.lease
+        with uow:
+            m1, m2, m3 = uow.outbox.claim_due(now=T0, worker="w1", lease=self.lease, limit=3)
+        with uow:
+            # w1's lease ran out: w2 takes M1 over; M2 and M3 nobody takes
+            (taken,) = uow.outbox.claim_due(now=later, worker="w2", lease=self.lease, limit=1)
+            recorded = uow.outbox.record_outcomes(
+                [
+                    MessageOutcome(m1, MessageStatus.SENT, gateway_message_id="gw-w1"),
+                    MessageOutcome(m2, MessageStatus.SENT, gateway_message_id="gw-2"),
+                    MessageOutcome(m3, MessageStatus.PARKED, error="空号"),
+                ],
+                worker="w1",
+            )
+            still = uow.outbox.get(D1, MessageId("M1"))
+            # w2 records its own answer for M1 afterwards; w1's second try is refused too
+            (by_w2,) = uow.outbox.record_outcomes(
+                [MessageOutcome(taken, MessageStatus.SENT, gateway_message_id="gw-w2")],
+                worker="w2",
+            )
+            late = uow.outbox.record_outcomes(
+                [MessageOutcome(m1, MessageStatus.SENT, gateway_message_id="gw-w1")],
+                worker="w1",
+            )
+        # an expired lease nobody took over still counts: M2 and M3 are recorded
+        assert [(m.id, m.status) for m in recorded] == [
+            ("M2", MessageStatus.SENT),
+            ("M3", MessageStatus.PARKED),
+        ]
+        assert still == taken  # never overwritten
+        assert (still.status, still.lease_owner) == (MessageStatus.SENDING, "w2")
+        assert (by_w2.status, by_w2.gateway_message_id, by_w2.attempts) == (
+            MessageStatus.SENT,
+            "gw-w2",
+            2,
+        )
+        assert late == []
+        with uow:
+            assert uow.outbox.get(D1, MessageId("M1")) == by_w2
+
+    def test_outbox_outcomes_are_checked_against_the_claims_version(self) -> None:
+        uow = self._outbox_store(message("M1", "C1"), message("M2", "C1"))
+        with uow:
+            first, m2 = uow.outbox.claim_due(now=T0, worker="w1", lease=self.lease, limit=2)
+            # the same worker name claims M1 again after its lease ran out (a restarted
+            # process): the answer to the first claim belongs to an older version
+            (second,) = uow.outbox.claim_due(
+                now=T0 + self.lease, worker="w1", lease=self.lease, limit=1
+            )
+            stale = uow.outbox.record_outcomes(
+                [MessageOutcome(first, MessageStatus.SENT, gateway_message_id="gw-old")],
+                worker="w1",
+            )
+            # a delivery report settled M2 meanwhile
+            delivered = uow.outbox.update(
+                attrs.evolve(m2, status=MessageStatus.DELIVERED, lease_owner=None)
+            )
+            settled = uow.outbox.record_outcomes(
+                [MessageOutcome(m2, MessageStatus.PARKED, error="timeout")], worker="w1"
+            )
+            wrong_worker = uow.outbox.record_outcomes(
+                [MessageOutcome(second, MessageStatus.SENT)], worker="w2"
+            )
+            (current,) = uow.outbox.record_outcomes(
+                [MessageOutcome(second, MessageStatus.SENT, gateway_message_id="gw-new")],
+                worker="w1",
+            )
+            m2_now = uow.outbox.get(D1, MessageId("M2"))
+        assert (stale, settled, wrong_worker) == ([], [], [])
+        assert second.version == first.version + 1
+        assert (current.gateway_message_id, current.attempts) == ("gw-new", 2)
+        assert m2_now == delivered
+
+    def test_outbox_record_outcomes_refuses_a_bad_batch_whole(self) -> None:
+        uow = self._outbox_store(message("M1", "C1"), message("M2", "C1"))
+        with uow:
+            m1, m2 = uow.outbox.claim_due(now=T0, worker="w1", lease=self.lease, limit=2)
+            assert uow.outbox.record_outcomes([], worker="w1") == []
+            with pytest.raises(ValidationError):
+                uow.outbox.record_outcomes(
+                    [
+                        MessageOutcome(m1, MessageStatus.SENT),
+                        MessageOutcome(m2, MessageStatus.SENT),
+                        MessageOutcome(m1, MessageStatus.PARKED, error="空号"),
+                    ],
+                    worker="w1",
+                )
+            with pytest.raises(ValidationError):
+                uow.outbox.record_outcomes(
+                    [
+                        MessageOutcome(m1, MessageStatus.SENT),
+                        MessageOutcome(m2, MessageStatus.PARKED, error="bad\x00byte"),
+                    ],
+                    worker="w1",
+                )
+            stored = [uow.outbox.get(D1, m.id) for m in (m1, m2)]
+        assert stored == [m1, m2]  # nothing recorded
 
     def test_outbox_claim_limit_zero_claims_nothing(self) -> None:
         uow = self._outbox_store(message("M1", "C1"))

@@ -2,7 +2,8 @@
 
 ``--hang-after N`` makes it stop dead after the N-th message the gateway accepted and
 before the outbox records it: it writes ``--marker`` and sleeps, so that the test can kill
-it exactly between "sent" and "recorded".
+it exactly between "sent" and "recorded". ``--record-every`` sets how many answers it
+records at a time (the crash window).
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ def main() -> None:
     parser.add_argument("--worker", default="child")
     parser.add_argument("--hang-after", type=int, default=0)
     parser.add_argument("--marker", type=Path)
+    parser.add_argument("--record-every", type=int, default=DispatchSettings().record_every)
     args = parser.parse_args()
 
     engine = create_engine(args.db)
@@ -62,7 +64,7 @@ def main() -> None:
         random=random.Random(1).random,
         working_time=lambda _: WorkingTime(china_workday_calendar(), quiet=always),
         sms=notifier,
-        settings=DispatchSettings(batch=50),
+        settings=DispatchSettings(batch=50, record_every=args.record_every),
         dealer_id=DealerId(args.dealer),
     )
     report = dispatcher.run_until_idle()

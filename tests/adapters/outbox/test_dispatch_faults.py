@@ -80,9 +80,14 @@ def _assert_once_or_parked(
             assert m.last_error, m.id  # parked with a reason
 
 
+@pytest.mark.parametrize("record_every", [1, 20])
 def test_a_dispatcher_killed_between_sending_and_recording(
-    database: str, dealer_id: DealerId, tmp_path: Path
+    database: str, dealer_id: DealerId, tmp_path: Path, record_every: int
 ) -> None:
+    """Killed during its third send. Recording one answer at a time, the two sent before
+    are recorded and only the third is sent again; recording 20 at a time, none of the
+    three is recorded yet, and all three are sent again — with the same keys, so the
+    gateway drops every repeat and each customer gets one text."""
     engine = create_engine(database)
     uow = SqlStorage(engine).unit_of_work()
     messages = _queue(uow, dealer_id, 5)
@@ -99,7 +104,17 @@ def test_a_dispatcher_killed_between_sending_and_recording(
             dealer_id,
         ]
         child = subprocess.Popen(
-            [*command, "--now", T0.isoformat(), "--hang-after", "3", "--marker", str(marker)],
+            [
+                *command,
+                "--now",
+                T0.isoformat(),
+                "--hang-after",
+                "3",
+                "--marker",
+                str(marker),
+                "--record-every",
+                str(record_every),
+            ],
             cwd=ROOT,
         )
         try:
@@ -115,9 +130,12 @@ def test_a_dispatcher_killed_between_sending_and_recording(
         state = _all(uow, dealer_id)
         assert len(gateway.receipts) == 3
         assert killed_key in gateway.receipts
-        assert state[killed_key].status is MessageStatus.SENDING  # sent, not recorded
-        recorded = [MessageId(k) for k in gateway.receipts if k != killed_key]
-        assert [state[k].status for k in recorded] == [MessageStatus.SENT] * 2
+        sent = [MessageId(k) for k in gateway.receipts]
+        recorded = [k for k in sent if k != killed_key] if record_every == 1 else []
+        unrecorded = set(sent) - set(recorded)
+        assert {k: state[k].status for k in sent} == {
+            k: MessageStatus.SENT if k in recorded else MessageStatus.SENDING for k in sent
+        }
         assert len(messages) == 5
 
         # a new dispatcher once the dead one's lease has run out
@@ -133,9 +151,11 @@ def test_a_dispatcher_killed_between_sending_and_recording(
         final = _all(uow, dealer_id)
         _assert_once_or_parked(final, gateway, 5)
         assert all(m.status is MessageStatus.SENT for m in final.values())
-        assert gateway.attempts[killed_key] == 2  # sent again, with the same key
-        assert gateway.repeats == {killed_key: 1}  # ...which the gateway dropped
-        assert final[killed_key].attempts == 2
+        # the unrecorded ones were sent again, with the same keys; the gateway dropped them
+        assert {k: n for k, n in gateway.attempts.items() if n > 1} == dict.fromkeys(unrecorded, 2)
+        assert gateway.repeats == dict.fromkeys(unrecorded, 1)
+        # the first dispatcher claimed all five: only what it recorded took one attempt
+        assert {k for k, m in final.items() if m.attempts == 1} == set(recorded)
     engine.dispose()
 
 
@@ -145,8 +165,11 @@ def test_gateways_failing_at_random_under_four_workers(database: str, dealer_id:
     count = 60
     _queue(storage.unit_of_work(), dealer_id, count)
     clock = FakeClock()
+    # answers recorded three at a time: once within each batch of five, once at its end
     settings = DispatchSettings(
-        retry=RetryPolicy(max_attempts=5, first_delay=timedelta(minutes=1)), batch=5
+        retry=RetryPolicy(max_attempts=5, first_delay=timedelta(minutes=1)),
+        batch=5,
+        record_every=3,
     )
     with FakeSmsGateway(slow_seconds=0.3) as gateway:
         # the first two requests fail ambiguously for sure, the rest at random

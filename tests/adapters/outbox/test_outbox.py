@@ -38,7 +38,7 @@ from crm_core.adapters.outbox import (
 from crm_core.adapters.sql import SqlStorage, create_engine, upgrade
 from crm_core.domain.contact import Channel
 from crm_core.domain.ids import CustomerId, DealerId, MessageId, TaskId
-from crm_core.domain.message import MessageStatus, OutboxMessage
+from crm_core.domain.message import MessageOutcome, MessageStatus, OutboxMessage
 from crm_core.domain.ports.notifiers import Sms
 from crm_core.domain.ports.storage import UnitOfWork
 from crm_core.domain.task import TaskStatus
@@ -348,14 +348,173 @@ def test_a_worker_that_lost_its_lease_does_not_record(uow: UnitOfWork, store: St
     )
 
 
-def test_several_workers_send_every_message_once(store: Store) -> None:
-    first = store()
-    seed(first, D1, customers=60)
-    with first:
-        first.outbox.enqueue(
+# --- recording answers in batches -----------------------------------------------------
+
+
+def _queue_many(store: Store, count: int) -> UnitOfWork:
+    """A new store with ``count`` customers and a queued text to each: ``m0``, ``m1``…"""
+    uow = store()
+    seed(uow, D1, customers=count)
+    with uow:
+        uow.outbox.enqueue(
             message(f"m{i}", D1, customer=CustomerId(f"C-{i}"), recipient=f"139{i:08d}")
-            for i in range(60)
+            for i in range(count)
         )
+    return uow
+
+
+class Watching(InMemorySmsNotifier):
+    """Sends, and notes at each send how many sent messages the outbox had recorded
+    (through another unit of work); optionally advances the clock per send or fails."""
+
+    def __init__(
+        self,
+        reader: UnitOfWork,
+        clock: FakeClock,
+        *,
+        step: timedelta = timedelta(0),
+        crash_at: int = 0,
+    ) -> None:
+        super().__init__()
+        self.reader = reader
+        self.clock = clock
+        self.step = step
+        self.crash_at = crash_at
+        self.recorded_before: list[int] = []
+
+    def send_sms(self, sms: Sms) -> str:
+        with self.reader as uow:
+            self.recorded_before.append(len(uow.outbox.by_status(D1, MessageStatus.SENT)))
+        if len(self.recorded_before) == self.crash_at:
+            raise RuntimeError("the notifier broke")
+        self.clock.advance(self.step)
+        return super().send_sms(sms)
+
+
+def test_answers_are_recorded_every_few_messages(store: Store) -> None:
+    uow = _queue_many(store, 7)
+    clock = FakeClock()
+    sms = Watching(store(), clock)
+    settings = attrs.evolve(SETTINGS, batch=10, record_every=3)
+    report = dispatcher(
+        uow, clock, sms=sms, settings=settings, working_time=NO_QUIET_HOURS
+    ).run_once()
+    assert report == DispatchReport(claimed=7, sent=7)
+    # recorded after the 3rd and the 6th answer, and the 7th at the end of the batch
+    assert sms.recorded_before == [0, 0, 0, 3, 3, 3, 6]
+    with uow:
+        assert len(uow.outbox.by_status(D1, MessageStatus.SENT)) == 7
+
+
+def test_answers_are_recorded_once_the_oldest_is_old_enough(store: Store) -> None:
+    uow = _queue_many(store, 7)
+    clock = FakeClock()
+    # each send takes 25 s; the first answer is known at 25 s, the fourth at 100 s: 75 s
+    # after the first, past the minute, so four are recorded together; then three more
+    sms = Watching(store(), clock, step=timedelta(seconds=25))
+    settings = attrs.evolve(
+        SETTINGS, batch=10, record_every=100, record_within=timedelta(minutes=1)
+    )
+    report = dispatcher(
+        uow, clock, sms=sms, settings=settings, working_time=NO_QUIET_HOURS
+    ).run_once()
+    assert report.sent == 7
+    assert sms.recorded_before == [0, 0, 0, 0, 4, 4, 4]
+
+
+def test_answers_before_a_broken_notifier_are_still_recorded(store: Store) -> None:
+    uow = _queue_many(store, 5)
+    clock = FakeClock()
+    sms = Watching(store(), clock, crash_at=3)
+    settings = attrs.evolve(SETTINGS, batch=10, record_every=10)
+    with pytest.raises(RuntimeError, match="the notifier broke"):
+        dispatcher(uow, clock, sms=sms, settings=settings, working_time=NO_QUIET_HOURS).run_once()
+    with uow:
+        statuses = {m.id: m.status for m in uow.outbox.by_status(D1, *MessageStatus)}
+    assert statuses == {
+        "m0": MessageStatus.SENT,
+        "m1": MessageStatus.SENT,
+        "m2": MessageStatus.SENDING,  # its lease runs out, and it is sent again
+        "m3": MessageStatus.SENDING,
+        "m4": MessageStatus.SENDING,
+    }
+
+
+def test_a_batch_recorded_after_a_takeover_keeps_the_other_workers_claim(store: Store) -> None:
+    uow = _queue_many(store, 3)
+    clock = FakeClock()
+    gateway = InMemorySmsNotifier()
+    other = dispatcher(
+        store(),
+        clock,
+        worker="w2",
+        sms=gateway,
+        working_time=NO_QUIET_HOURS,
+        settings=attrs.evolve(SETTINGS, batch=1),
+    )
+    took_over: list[DispatchReport] = []
+    reader = store()
+    after_w2: list[OutboxMessage] = []
+
+    class Stalling(InMemorySmsNotifier):
+        """w1's first send stalls past the lease; w2 meanwhile takes m0 over and sends
+        and records it. m1 and m2 nobody takes: w1 still holds them."""
+
+        def send_sms(self, sms: Sms) -> str:
+            gateway_id = gateway.send_sms(sms)
+            if not took_over:
+                clock.advance(SETTINGS.lease + timedelta(seconds=1))
+                took_over.append(other.run_once())
+                after_w2.append(_get(reader, "m0"))
+            return gateway_id
+
+    settings = attrs.evolve(SETTINGS, batch=10, record_every=10)
+    report = dispatcher(
+        uow, clock, worker="w1", sms=Stalling(), settings=settings, working_time=NO_QUIET_HOURS
+    ).run_once()
+    assert took_over == [DispatchReport(claimed=1, sent=1)]
+    assert report == DispatchReport(claimed=3, sent=2, lost=1)
+    assert gateway.keys() == ["m0", "m0", "m1", "m2"]  # m0 twice, with the same key
+    # w2's answer stands, untouched by w1's batch
+    assert _get(uow, "m0") == after_w2[0]
+    assert (after_w2[0].status, after_w2[0].attempts) == (MessageStatus.SENT, 2)
+
+
+@pytest.mark.parametrize(
+    "changes", [{"record_every": 0}, {"record_within": timedelta(0)}, {"batch": -1}]
+)
+def test_settings_that_cannot_work_are_refused(changes: dict[str, Any]) -> None:
+    with pytest.raises(ValidationError):
+        attrs.evolve(SETTINGS, **changes)
+
+
+def test_an_outcome_that_cannot_be_is_refused() -> None:
+    queued = message("m1", D1)
+    claimed = attrs.evolve(queued, status=MessageStatus.SENDING, lease_owner="w1", version=2)
+    retry_at = T0 + timedelta(minutes=1)
+    with pytest.raises(ValidationError, match="claimed"):
+        MessageOutcome(queued, MessageStatus.SENT)
+    with pytest.raises(ValidationError, match="cannot be sending"):
+        MessageOutcome(claimed, MessageStatus.SENDING)
+    with pytest.raises(ValidationError, match="next attempt"):
+        MessageOutcome(claimed, MessageStatus.QUEUED)
+    with pytest.raises(ValidationError, match="only a message given back"):
+        MessageOutcome(claimed, MessageStatus.SENT, retry_at=retry_at)
+    with pytest.raises(ValidationError, match="timezone-aware"):
+        MessageOutcome(claimed, MessageStatus.QUEUED, retry_at=datetime(2026, 11, 23, 10))  # noqa: DTZ001
+    back = MessageOutcome(claimed, MessageStatus.QUEUED, error="HTTP 503", retry_at=retry_at)
+    assert back.key == (D1, "m1")
+    assert back.applied_to(claimed) == attrs.evolve(
+        claimed,
+        status=MessageStatus.QUEUED,
+        next_attempt_at=retry_at,
+        last_error="HTTP 503",
+        lease_owner=None,
+    )
+
+
+def test_several_workers_send_every_message_once(store: Store) -> None:
+    _queue_many(store, 60)
     sms = InMemorySmsNotifier()
     clock = FakeClock()
     workers = [

@@ -50,17 +50,17 @@ def _schema_differences(url: str) -> list[object]:
 
 
 def test_revisions_form_one_line_of_history() -> None:
-    assert revisions() == ["0001", "0002", "0003", "0004"]
-    assert head_revision() == "0004"
+    assert revisions() == ["0001", "0002", "0003", "0004", "0005"]
+    assert head_revision() == "0005"
 
 
 def test_upgrade_from_empty_reaches_the_adapters_schema(empty_database: str) -> None:
     assert current_revision(empty_database) is None
     upgrade(empty_database)
-    assert current_revision(empty_database) == "0004"
+    assert current_revision(empty_database) == "0005"
     assert _schema_differences(empty_database) == []
     upgrade(empty_database)  # a second run has nothing to do
-    assert current_revision(empty_database) == "0004"
+    assert current_revision(empty_database) == "0005"
 
 
 @pytest.mark.parametrize("start", ["0001", "0002"])

@@ -311,7 +311,7 @@ outbox = sa.Table(
     *_stamps(),
     _fk("customers", "customer_id"),
     _index("outbox", "updated_at"),
-    _index("outbox", "due_at"),
+    _index("outbox", "due_at", "id"),  # claim_due's order (revision 0005)
     _index("outbox", "status"),
     _index("outbox", "customer_id"),
     _index("outbox", "gateway_message_id"),

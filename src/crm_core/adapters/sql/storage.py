@@ -39,6 +39,7 @@ from crm_core.adapters._common import (
     birthday_md_ranges,
     birthday_occurrences,
     check_windows,
+    checked_outcomes,
     due_at,
     last_per_id,
     local_date,
@@ -47,6 +48,7 @@ from crm_core.adapters._common import (
     new_message,
     replanned,
     same_plan,
+    still_held,
     utc_now,
 )
 from crm_core.adapters.sql import schema
@@ -72,7 +74,7 @@ from crm_core.domain.ids import (
 )
 from crm_core.domain.interaction import Interaction, InteractionKind, RepairOrder
 from crm_core.domain.membership import ClubMember, PointsEntry, Referral
-from crm_core.domain.message import MessageStatus, OutboxMessage
+from crm_core.domain.message import MessageOutcome, MessageStatus, OutboxMessage
 from crm_core.domain.ports.storage import (
     AgendaSubject,
     AnchorHit,
@@ -261,16 +263,20 @@ class SqlUnitOfWork(UnitOfWork):
         self, table: sa.Table, rows: list[dict[str, Any]]
     ) -> set[tuple[str, str]]:
         """Insert rows, skipping ids that exist (also when another transaction inserts
-        them at the same moment); returns the ``(dealer_id, id)`` pairs inserted."""
+        them at the same moment); returns the ``(dealer_id, id)`` pairs inserted.
+
+        The rows go as parameters of one cached single-row statement, which SQLAlchemy
+        sends as multi-row ``INSERT … RETURNING`` pages ("insertmanyvalues"): building
+        the statement with the rows in it instead costs a fresh SQL compilation of every
+        value of every call, 4 ms a message when queueing the outbox."""
         insert = postgresql.insert if self.dialect == "postgresql" else sqlite.insert
         stmt = (
             insert(table)
-            .values(rows)
             .on_conflict_do_nothing(index_elements=["dealer_id", "id"])
             .returning(table.c.dealer_id, table.c.id)
         )
         with self.savepoint():
-            return {(r.dealer_id, r.id) for r in self.conn.execute(stmt)}
+            return {(r.dealer_id, r.id) for r in self.conn.execute(stmt, rows)}
 
     def bulk_insert(self, table: sa.Table, columns: Sequence[str], values: list[Column]) -> None:
         """The driver's own bulk path, ``values`` column by column in the driver's terms
@@ -574,7 +580,7 @@ class _Outbox(_Repo[OutboxMessage, MessageId], OutboxTransitions):
             key=lambda m: (m.dealer_id, m.id),
         )
         with translated("queue messages"), self._uow.savepoint():
-            for chunk in _chunks(fresh):
+            for chunk in _chunks(fresh, 10_000):
                 rows = [self._codec.to_row(new_message(m), stamp=(1, now)) for m in chunk]
                 done |= self._uow.insert_ignoring_duplicates(self._t, rows)
         queued: list[MessageId] = []
@@ -623,6 +629,54 @@ class _Outbox(_Repo[OutboxMessage, MessageId], OutboxTransitions):
             claimed = [self._codec.from_row(r._mapping) for r in self._uow.conn.execute(stmt)]
         return sorted(claimed, key=lambda m: (m.dealer_id, m.id))
 
+    def record_outcomes(
+        self, outcomes: Sequence[MessageOutcome], *, worker: str
+    ) -> list[OutboxMessage]:
+        # One read of the batch's rows — locked, in key order, on PostgreSQL (SQLite's unit
+        # of work holds the write lock already) — decides which claims still stand; one
+        # executemany of a cached, versioned UPDATE then writes those. The version guard
+        # stays in the UPDATE, and the row count must match.
+        given = checked_outcomes(outcomes)
+        t = self._t
+        by_key = {o.key: o for o in given}
+        held: set[tuple[str, str]] = set()
+        now = self._uow.now()
+        with translated("record send outcomes"), self._uow.savepoint():
+            for dealer_id, keys in groupby(sorted(by_key), key=lambda k: k[0]):
+                # per dealer, so that SQLite searches the primary key (a tuple IN scans)
+                for chunk in _chunks(id for _, id in keys):
+                    stmt = (
+                        sa.select(t.c.id, t.c.status, t.c.lease_owner, t.c.version)
+                        .where(t.c.dealer_id == dealer_id, t.c.id.in_(chunk))
+                        .order_by(t.c.id)
+                        .with_for_update()
+                    )
+                    for id, status, lease_owner, version in self._uow.conn.execute(stmt):
+                        key = (dealer_id, id)
+                        if still_held(
+                            by_key[key],
+                            worker,
+                            status=status,
+                            lease_owner=lease_owner,
+                            version=version,
+                        ):
+                            held.add(key)
+            recorded = [
+                attrs.evolve(o.applied_to(o.claimed), version=o.claimed.version + 1, updated_at=now)
+                for o in given
+                if o.key in held
+            ]
+            if recorded:
+                changed = self._uow.conn.execute(
+                    _RECORD_OUTCOME, [_outcome_parameters(m) for m in recorded]
+                ).rowcount
+                if changed != len(recorded):
+                    raise ConflictError(
+                        f"{len(recorded) - changed} of {len(recorded)} messages changed while "
+                        f"worker {worker!r} recorded them"
+                    )
+        return recorded
+
     def by_status(
         self, dealer_id: DealerId, *statuses: MessageStatus, limit: int | None = None
     ) -> list[OutboxMessage]:
@@ -643,6 +697,43 @@ class _Outbox(_Repo[OutboxMessage, MessageId], OutboxTransitions):
 
     def of_customer(self, dealer_id: DealerId, customer_id: CustomerId) -> list[OutboxMessage]:
         return self._where(dealer_id, self._t.c.customer_id == customer_id)
+
+
+_RECORD_OUTCOME = (
+    sa.update(schema.outbox)
+    .where(
+        schema.outbox.c.dealer_id == sa.bindparam("k_dealer_id"),
+        schema.outbox.c.id == sa.bindparam("k_id"),
+        schema.outbox.c.version == sa.bindparam("k_version"),
+    )
+    .values(
+        status=sa.bindparam("v_status"),
+        gateway_message_id=sa.bindparam("v_gateway_message_id"),
+        last_error=sa.bindparam("v_last_error"),
+        next_attempt_at=sa.bindparam("v_next_attempt_at"),
+        lease_owner=None,
+        lease_until=None,
+        due_at=sa.bindparam("v_due_at"),
+        version=sa.bindparam("v_version"),
+        updated_at=sa.bindparam("v_updated_at"),
+    )
+)
+"""One outcome's write, for ``executemany``: built once, so SQLAlchemy compiles it once."""
+
+
+def _outcome_parameters(recorded: OutboxMessage) -> dict[str, Any]:
+    return {
+        "k_dealer_id": recorded.dealer_id,
+        "k_id": recorded.id,
+        "k_version": recorded.version - 1,
+        "v_status": recorded.status.value,
+        "v_gateway_message_id": recorded.gateway_message_id,
+        "v_last_error": recorded.last_error,
+        "v_next_attempt_at": recorded.next_attempt_at,
+        "v_due_at": due_at(recorded),
+        "v_version": recorded.version,
+        "v_updated_at": recorded.updated_at,
+    }
 
 
 class _ClubMembers(_Repo[ClubMember, str], ClubMemberRepository):

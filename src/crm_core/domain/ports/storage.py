@@ -37,7 +37,7 @@ The contract shared by every repository:
 from __future__ import annotations
 
 import abc
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime, timedelta, tzinfo
 from types import TracebackType
 from typing import Any, Generic, Protocol, Self, TypeVar
@@ -63,7 +63,7 @@ from crm_core.domain.ids import (
 )
 from crm_core.domain.interaction import Interaction, InteractionKind
 from crm_core.domain.membership import ClubMember, PointsEntry, Referral
-from crm_core.domain.message import MessageStatus, OutboxMessage
+from crm_core.domain.message import MessageOutcome, MessageStatus, OutboxMessage
 from crm_core.domain.task import FollowUpTask
 from crm_core.domain.vehicle import Ownership, Vehicle
 from crm_core.errors import ValidationError
@@ -300,11 +300,12 @@ class OutboxRepository(Repository[OutboxMessage, MessageId]):
     """Outgoing messages, written in the same unit of work as their tasks.
 
     A dispatcher takes work with :meth:`claim_due` under a lease, sends, and reports back
-    with :meth:`complete` or :meth:`release`. Several dispatchers may run at once (in
-    threads, processes or on several hosts): a message is claimed by one of them at a
-    time — on PostgreSQL through ``SELECT … FOR UPDATE SKIP LOCKED``, on SQLite through
-    one atomic update under the database's write lock. A dispatcher that dies loses its
-    lease when ``lease_until`` passes, and the message becomes claimable again.
+    what happened — a batch of outcomes at a time with :meth:`record_outcomes`, or one
+    message at a time with :meth:`complete` or :meth:`release`. Several dispatchers may run
+    at once (in threads, processes or on several hosts): a message is claimed by one of
+    them at a time — on PostgreSQL through ``SELECT … FOR UPDATE SKIP LOCKED``, on SQLite
+    through one atomic update under the database's write lock. A dispatcher that dies
+    loses its lease when ``lease_until`` passes, and the message becomes claimable again.
     """
 
     @abc.abstractmethod
@@ -336,6 +337,34 @@ class OutboxRepository(Repository[OutboxMessage, MessageId]):
         """
 
     @abc.abstractmethod
+    def record_outcomes(
+        self, outcomes: Sequence[MessageOutcome], *, worker: str
+    ) -> list[OutboxMessage]:
+        """Record what ``worker`` learned about messages it claimed, in one call: the
+        dispatcher's cost per message is then a row written, not a transaction.
+
+        An outcome is recorded only if its message is still exactly as ``claim_due``
+        handed it to ``worker``: ``SENDING``, ``lease_owner == worker`` and the stored
+        ``version`` equal to ``outcome.claimed.version``. The message then takes the
+        outcome's status; ``SENT`` stores the gateway's id (an outcome without one keeps
+        the stored id), every outcome stores ``error`` as ``last_error``, ``QUEUED`` stores
+        ``retry_at`` as ``next_attempt_at`` (the message is due again then); the lease is
+        cleared, the version bumped, ``updated_at`` stamped; nothing else changes.
+
+        Any other outcome is skipped and changes nothing — its message was taken over by
+        another worker after this one's lease expired (even by a worker of the same name:
+        the version tells one claim from the next), or settled meanwhile by a delivery
+        report. Skipping, not raising, keeps the rest of the batch: the worker that holds
+        the message now records its own answer. A lease that ran out but that nobody took
+        over is still held: the outcome is recorded (the message was sent; recording it
+        saves sending it again).
+
+        Returns the recorded messages as now stored, in the order given; the caller tells
+        the skipped ones by their absence. No outcomes, no writes. Two outcomes for one
+        message raise :class:`~crm_core.errors.ValidationError` and record nothing.
+        """
+
+    @abc.abstractmethod
     def complete(
         self,
         dealer_id: DealerId,
@@ -348,7 +377,9 @@ class OutboxRepository(Repository[OutboxMessage, MessageId]):
     ) -> OutboxMessage:
         """Record a final answer for a message this worker holds: ``SENT`` (with the
         gateway's id), ``DELIVERED``, ``FAILED``, ``PARKED`` or ``SUPPRESSED`` (with
-        ``error`` as the reason). The lease is cleared.
+        ``error`` as the reason). The lease is cleared. One message's
+        :meth:`record_outcomes`, but held means ``SENDING`` under this worker's name
+        whatever the version.
 
         :class:`~crm_core.errors.ConflictError` if the message is not ``SENDING`` under
         this worker's lease (another dispatcher took it over);
