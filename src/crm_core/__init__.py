@@ -4,6 +4,7 @@ The names below are the stable public API; everything else may change between mi
 versions. See ``docs/quickstart.md``.
 """
 
+from crm_core.domain.action import ActionId, ActionKind, ActionStatus, CorrectiveAction
 from crm_core.domain.anchor import AnchorKind
 from crm_core.domain.case import Case, CaseKind, CaseSource, CaseStatus, CaseStatusChange
 from crm_core.domain.contact import Channel
@@ -20,6 +21,7 @@ from crm_core.domain.ids import (
     TaskId,
     VehicleId,
 )
+from crm_core.domain.insurance import InsurancePolicy, PolicyId
 from crm_core.domain.interaction import (
     Callback,
     CallbackOutcome,
@@ -43,12 +45,16 @@ from crm_core.domain.membership import (
 )
 from crm_core.domain.message import MessageStatus, OutboxMessage
 from crm_core.domain.serialization import configure_converter, make_converter, structure_record
+from crm_core.domain.survey import SurveyId, SurveyKind, SurveyResponse, SurveySource
 from crm_core.domain.task import FollowUpTask, TaskStatus
 from crm_core.domain.vehicle import Ownership, UsageNature, Vehicle, VehicleClass
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "ActionId",
+    "ActionKind",
+    "ActionStatus",
     "AnchorKind",
     "Callback",
     "CallbackOutcome",
@@ -61,6 +67,7 @@ __all__ = [
     "Channel",
     "ClubActivity",
     "ClubMember",
+    "CorrectiveAction",
     "Customer",
     "CustomerId",
     "CustomerType",
@@ -69,6 +76,7 @@ __all__ = [
     "FollowUpTask",
     "Gender",
     "IdDocumentType",
+    "InsurancePolicy",
     "Interaction",
     "InteractionId",
     "InteractionKind",
@@ -81,6 +89,7 @@ __all__ = [
     "PointsEntry",
     "PointsKind",
     "PointsSource",
+    "PolicyId",
     "Recommendation",
     "Referral",
     "RepairOrder",
@@ -90,6 +99,10 @@ __all__ = [
     "StaffId",
     "StaffRole",
     "SurveyAnswer",
+    "SurveyId",
+    "SurveyKind",
+    "SurveyResponse",
+    "SurveySource",
     "TaskId",
     "TaskStatus",
     "Tier",
