@@ -16,6 +16,7 @@ Everything else may change between minor versions. See ``docs/quickstart.md`` an
 ``docs/api.md``.
 """
 
+from crm_core.domain.action import ActionId, ActionKind, ActionStatus, CorrectiveAction
 from crm_core.domain.anchor import AnchorKind
 from crm_core.domain.case import Case, CaseKind, CaseSource, CaseStatus, CaseStatusChange
 from crm_core.domain.contact import Channel
@@ -32,6 +33,7 @@ from crm_core.domain.ids import (
     TaskId,
     VehicleId,
 )
+from crm_core.domain.insurance import InsurancePolicy, PolicyId
 from crm_core.domain.interaction import (
     Callback,
     CallbackOutcome,
@@ -55,6 +57,7 @@ from crm_core.domain.membership import (
 )
 from crm_core.domain.message import MessageStatus, OutboxMessage
 from crm_core.domain.serialization import configure_converter, make_converter, structure_record
+from crm_core.domain.survey import SurveyId, SurveyKind, SurveyResponse, SurveySource
 from crm_core.domain.task import FollowUpTask, TaskStatus
 from crm_core.domain.vehicle import Ownership, UsageNature, Vehicle, VehicleClass
 from crm_core.errors import (
@@ -82,6 +85,9 @@ from crm_core.errors import (
 __version__ = "0.1.0"
 
 __all__ = [
+    "ActionId",
+    "ActionKind",
+    "ActionStatus",
     "AnchorKind",
     "Callback",
     "CallbackOutcome",
@@ -95,6 +101,7 @@ __all__ = [
     "ClubActivity",
     "ClubMember",
     "ConflictError",
+    "CorrectiveAction",
     "CrmCoreError",
     "Customer",
     "CustomerId",
@@ -106,6 +113,7 @@ __all__ = [
     "Gender",
     "IdDocumentType",
     "InsufficientPointsError",
+    "InsurancePolicy",
     "Interaction",
     "InteractionId",
     "InteractionKind",
@@ -125,6 +133,7 @@ __all__ = [
     "PointsEntry",
     "PointsKind",
     "PointsSource",
+    "PolicyId",
     "Recommendation",
     "RecordValidationError",
     "Referral",
@@ -138,6 +147,10 @@ __all__ = [
     "StaffRole",
     "StandardsError",
     "SurveyAnswer",
+    "SurveyId",
+    "SurveyKind",
+    "SurveyResponse",
+    "SurveySource",
     "TaskId",
     "TaskStatus",
     "Tier",

@@ -6,14 +6,17 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import pytest
-from cli_data import build_demo_db, fresh_copy
+from cli_data import SMALL, build_demo_db, fresh_copy
 
 from crm_core.adapters.sql import SqlStorage
 from crm_core.cli import main
+from crm_core.demo import DemoGenerator
 from crm_core.domain.ids import DealerId
+from crm_core.scoring import Period, action_report, dealer_kpis
 
 
 @pytest.fixture(scope="module")
@@ -155,6 +158,66 @@ def test_report_kpis_and_callback_report(demo_db: Path, capsys: pytest.CaptureFi
     code, _, err = run(["report", "--db", str(demo_db), "--month", "2026-13"], capsys)
     assert code == 2
     assert "not a month (YYYY-MM)" in err
+
+
+def test_report_feeds_policies_surveys_and_actions(
+    demo_db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The report reads the month's terms, their renewals and the surveys through the
+    store's range queries; the figures equal the KPIs over every generated record."""
+    code, out, err = run(
+        ["report", "--db", str(demo_db), "--month", "2026-10", "--format", "json"], capsys
+    )
+    assert (code, err) == (0, "")
+    reports = json.loads(out)["reports"]
+    gen = DemoGenerator(SMALL)
+    october = Period.month(2026, 10)
+    bases: dict[str, int] = {}
+    for report, dealer in zip(reports, gen.dealers(), strict=True):
+        did = DealerId(dealer.dealer.id)
+        files = list(gen.dealer_files(dealer))
+        expected = dealer_kpis(
+            october,
+            policies=[p for f in files for p in f.insurance_policies],
+            surveys=[s for f in files for s in f.survey_responses],
+            dealer_id=did,
+        )[did]
+        kpis = {k["code"]: k for k in report["kpis"]}
+        for kpi in ("insurance_renewal_rate", "sales_satisfaction", "after_sales_satisfaction"):
+            assert (kpis[kpi]["numerator"], kpis[kpi]["denominator"]) == (
+                expected[kpi].numerator,
+                expected[kpi].denominator,
+            )
+            bases[kpi] = bases.get(kpi, 0) + kpis[kpi]["denominator"]
+        surveys = {s["kind"]: s for s in report["surveys"]}
+        for kind in ("sales", "after_sales"):
+            assert surveys[kind]["responses"] == kpis[f"{kind}_satisfaction"]["denominator"]
+        actions = action_report(
+            dealer.actions,
+            date(2026, 10, 31),  # a past month is reported as of its last day
+            period=october,
+            issues=[i["issue"] for i in report["callbacks"]["top_issues"]],
+        )
+        assert actions.closed_on_time is not None
+        assert report["actions"]["as_of"] == "2026-10-31"
+        assert report["actions"]["open"] == actions.open
+        assert [(o["id"], o["days_overdue"]) for o in report["actions"]["overdue"]] == [
+            (o.id, o.days_overdue) for o in actions.overdue
+        ]
+        on_time = report["actions"]["closed_on_time"]
+        assert (on_time["numerator"], on_time["denominator"]) == (
+            actions.closed_on_time.numerator,
+            actions.closed_on_time.denominator,
+        )
+        assert report["actions"]["issues_without_action"] == list(actions.issues_without_action)
+    # the demo has the data: none of these KPIs is "n/a" over the group
+    assert all(base > 0 for base in bases.values()), bases
+    code, out, _ = run(
+        ["report", "--db", str(demo_db), "--month", "2026-10", "--locale", "en"], capsys
+    )
+    assert code == 0
+    assert "Satisfaction surveys" in out
+    assert "Corrective actions (as of 2026-10-31)" in out
 
 
 def test_dispatch_sends_what_the_agenda_queued(

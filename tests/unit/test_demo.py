@@ -4,20 +4,26 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import attrs
 import pytest
 
 from crm_core import (
+    ActionStatus,
     Customer,
     CustomerType,
+    InsurancePolicy,
     Interaction,
     InteractionKind,
     RepairOrder,
     Sale,
+    StaffRole,
+    SurveyKind,
+    SurveySource,
     UsageNature,
     Vehicle,
+    VehicleId,
 )
 from crm_core.demo import (
     STOCK_CUSTOMER_NAME,
@@ -26,6 +32,7 @@ from crm_core.demo import (
     DefectRates,
     DemoConfig,
     DemoGenerator,
+    generator,
 )
 from crm_core.demo import _tables as tables
 from crm_core.errors import ValidationError
@@ -449,3 +456,105 @@ def test_recent_callbacks_point_at_the_planners_tasks() -> None:
         for f in DemoGenerator(attrs.evolve(config, task_days=0)).files()
         for i in f.interactions
     )
+
+
+# -- insurance terms, surveys and corrective actions -------------------------------------------
+
+
+def test_insurance_terms_chain_up_to_the_vehicles_expiry(clean_files: list[CustomerFile]) -> None:
+    start = TODAY.replace(year=TODAY.year - CLEAN.history_years)
+    policies = [p for f in clean_files for p in f.insurance_policies]
+    assert len({p.id for p in policies}) == len(policies)
+    for f in clean_files:
+        vehicles = {v.id: v for v in f.vehicles}
+        by_vehicle: dict[VehicleId, list[InsurancePolicy]] = {}
+        for p in f.insurance_policies:
+            assert p.customer_id == f.customer.id
+            assert p.ends_on >= start - timedelta(days=1)
+            by_vehicle.setdefault(p.vehicle_id, []).append(p)
+        for vid, terms in by_vehicle.items():
+            expiry = vehicles[vid].insurance_expiry
+            assert expiry is not None
+            stored = {p.id: p for p in terms}
+            for p in terms:
+                # every term ends a whole number of years from the one in force today
+                assert (expiry - p.ends_on).days % 365 == 0
+                assert p.ends_on <= expiry + timedelta(days=365)
+                assert 364 <= (p.ends_on - p.starts_on).days <= 365  # one year
+                if p.renewal_of is not None:
+                    before = stored[p.renewal_of]  # a renewal names a stored term ...
+                    assert p.starts_on == before.ends_on + timedelta(days=1)  # ... just before
+                if p.ends_on > expiry:  # the next term: a renewal the dealer already sold
+                    assert p.sold_by_dealer
+    sold = [p for p in policies if p.sold_by_dealer]
+    assert 0.4 < len(sold) / len(policies) < 0.95
+    renewed = {p.renewal_of for p in sold if p.renewal_of is not None}
+    here = [p for p in sold if p.ends_on < TODAY - timedelta(days=60)]
+    # seed 000's 续保率 on the dealer's own terms: most, not all, are renewed here
+    assert 0.5 < sum(p.id in renewed for p in here) / len(here) < 0.8
+
+
+def test_surveys_follow_deliveries_and_repairs(clean_files: list[CustomerFile]) -> None:
+    responses = [s for f in clean_files for s in f.survey_responses]
+    assert {s.kind for s in responses} == set(SurveyKind)
+    for f in clean_files:
+        interactions = {i.id: i for i in f.interactions}
+        for s in f.survey_responses:
+            assert s.customer_id == f.customer.id
+            assert s.subject_interaction_id is not None
+            subject = interactions[s.subject_interaction_id]
+            expected = (
+                InteractionKind.DELIVERY
+                if s.kind is SurveyKind.SALES
+                else InteractionKind.REPAIR_ORDER
+            )
+            assert subject.kind is expected
+            assert subject.occurred_at < s.answered_at
+            assert s.answered_at.date() < TODAY
+            assert len(s.answers) == 5
+            assert s.source is (
+                SurveySource.OEM if s.kind is SurveyKind.SALES else SurveySource.THIRD_PARTY
+            )
+    top = sum(s.overall == 5 for s in responses) / len(responses)
+    assert 0.5 < top < 0.66  # about 58 % completely satisfied
+
+
+def test_corrective_actions_of_the_last_six_months() -> None:
+    gen = DemoGenerator(CLEAN)
+    for dealer in gen.dealers():
+        actions = dealer.actions
+        assert 12 <= len(actions) <= 21
+        assert len({a.id for a in actions}) == len(actions)
+        staff = {s.id: s.role for s in dealer.staff}
+        assert {a.issue for a in actions} <= set(tables.CALLBACK_ISSUES)
+        for a in actions:
+            assert a.opened_at.date() < TODAY
+            assert a.opened_at.date() >= date(2026, 5, 1)
+            assert staff[a.owner_id] in (
+                StaffRole.SERVICE_MANAGER,
+                StaffRole.CR_MANAGER,
+                StaffRole.SERVICE_ADVISOR,
+            )
+            assert a.approved_by is None or staff[a.approved_by] is StaffRole.GENERAL_MANAGER
+            if a.closed_at is not None:
+                assert a.closed_at.date() < TODAY
+        assert any(a.status is ActionStatus.DONE for a in actions)
+        assert any(not a.status.is_closed for a in actions)
+    assert DemoGenerator(CLEAN).dealers()[0].actions == gen.dealers()[0].actions
+
+
+def test_insurance_and_surveys_leave_the_rest_of_the_history_alone(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """They draw from their own random stream: the other records are what they were
+    before the demo had them (the docs' numbers and the agenda stay put)."""
+    config = DemoConfig(today=TODAY, customers_per_dealer=150, task_days=35)
+    with_them = list(DemoGenerator(config).files())
+    monkeypatch.setattr(generator._History, "insure", lambda self, delivered: None)
+    monkeypatch.setattr(generator._History, "survey", lambda self, *args: None)
+    without = list(DemoGenerator(config).files())
+    assert all(not f.insurance_policies and not f.survey_responses for f in without)
+    assert sum(len(f.insurance_policies) for f in with_them) > 150
+    assert [
+        attrs.evolve(f, insurance_policies=(), survey_responses=()) for f in with_them
+    ] == without

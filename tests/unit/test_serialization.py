@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import importlib
 import json
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -26,18 +27,30 @@ from crm_core import (
     make_converter,
     structure_record,
 )
-from crm_core.domain import case, customer, dealer, membership, message, task, vehicle
 from crm_core.errors import RecordValidationError, ValidationError
 from crm_core.testing.strategies import RECORD_STRATEGIES, details, interactions
 
 CONVERTER = make_converter()
+_RECORD_MODULES = (
+    "action",
+    "case",
+    "customer",
+    "dealer",
+    "insurance",
+    "membership",
+    "message",
+    "survey",
+    "task",
+    "vehicle",
+)
 RECORD_TYPES = sorted(RECORD_STRATEGIES, key=lambda cls: cls.__name__)
 
 
 def _top_level_record_types() -> set[type[Any]]:
     """Every attrs class in the record modules that carries an ``id``: the stored records."""
     found: set[type[Any]] = set()
-    for module in (case, customer, dealer, membership, message, task, vehicle):
+    for name in _RECORD_MODULES:
+        module = importlib.import_module(f"crm_core.domain.{name}")
         for value in vars(module).values():
             if isinstance(value, type) and attrs.has(value) and "id" in attrs.fields_dict(value):
                 found.add(value)

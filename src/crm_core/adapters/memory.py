@@ -23,7 +23,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from datetime import datetime, timedelta, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 from types import TracebackType
 from typing import Any, ClassVar, Self, TypeVar, cast
 
@@ -47,6 +47,7 @@ from crm_core.adapters._common import (
     still_held,
     utc_now,
 )
+from crm_core.domain.action import ActionId, CorrectiveAction
 from crm_core.domain.anchor import AnchorKind
 from crm_core.domain.audit import AuditEntry
 from crm_core.domain.case import Case
@@ -63,6 +64,7 @@ from crm_core.domain.ids import (
     TaskId,
     VehicleId,
 )
+from crm_core.domain.insurance import InsurancePolicy, PolicyId
 from crm_core.domain.interaction import Interaction, InteractionKind, RepairOrder
 from crm_core.domain.membership import ClubMember, PointsEntry, Referral
 from crm_core.domain.message import MessageOutcome, MessageStatus, OutboxMessage
@@ -74,9 +76,11 @@ from crm_core.domain.ports.storage import (
     CaseRepository,
     Clock,
     ClubMemberRepository,
+    CorrectiveActionRepository,
     CustomerRepository,
     DateRange,
     DealerRepository,
+    InsurancePolicyRepository,
     InteractionRepository,
     OwnershipRepository,
     PointsLedgerRepository,
@@ -84,11 +88,13 @@ from crm_core.domain.ports.storage import (
     Repository,
     StaffRepository,
     StoredRecord,
+    SurveyResponseRepository,
     TaskRepository,
     TaskUpsertResult,
     UnitOfWork,
     VehicleRepository,
 )
+from crm_core.domain.survey import SurveyId, SurveyResponse
 from crm_core.domain.task import FollowUpTask
 from crm_core.domain.vehicle import Ownership, Vehicle
 from crm_core.errors import (
@@ -116,6 +122,8 @@ _REFERENCES: dict[str, tuple[tuple[str, str], ...]] = {
     "club_members": (("customer_id", "customers"),),
     "points": (("member_id", "club_members"),),
     "referrals": (("referrer_id", "customers"), ("referred_id", "customers")),
+    "insurance_policies": (("customer_id", "customers"), ("vehicle_id", "vehicles")),
+    "survey_responses": (("customer_id", "customers"),),
 }
 
 _Table = dict[str, dict[str, Any]]  # dealer id → record id → record
@@ -156,6 +164,9 @@ class MemoryUnitOfWork(UnitOfWork):
         self.club_members = _ClubMembers(self)
         self.points = _Points(self)
         self.referrals = _Referrals(self)
+        self.insurance_policies = _InsurancePolicies(self)
+        self.survey_responses = _SurveyResponses(self)
+        self.corrective_actions = _CorrectiveActions(self)
         self.audit = _Audit(self)
         self.anchors = _Anchors(self)
 
@@ -573,6 +584,59 @@ class _Referrals(_Repo[Referral, str], ReferralRepository):
 
     def involving(self, dealer_id: DealerId, customer_id: CustomerId) -> list[Referral]:
         return self._select(dealer_id, lambda r: customer_id in (r.referrer_id, r.referred_id))
+
+
+def _by_date(attribute: str) -> Callable[[Any], tuple[date, str]]:
+    return lambda r: (getattr(r, attribute), r.id)
+
+
+class _InsurancePolicies(_Repo[InsurancePolicy, PolicyId], InsurancePolicyRepository):
+    table, noun = "insurance_policies", "insurance policy"
+
+    def of_vehicle(self, dealer_id: DealerId, vehicle_id: VehicleId) -> list[InsurancePolicy]:
+        return self._select(dealer_id, lambda p: p.vehicle_id == vehicle_id, _by_date("starts_on"))
+
+    def of_customer(self, dealer_id: DealerId, customer_id: CustomerId) -> list[InsurancePolicy]:
+        return self._select(
+            dealer_id, lambda p: p.customer_id == customer_id, _by_date("starts_on")
+        )
+
+    def ending_between(self, dealer_id: DealerId, days: DateRange) -> list[InsurancePolicy]:
+        return self._select(dealer_id, lambda p: p.ends_on in days, _by_date("ends_on"))
+
+    def renewals_of(
+        self, dealer_id: DealerId, policy_ids: Iterable[PolicyId]
+    ) -> list[InsurancePolicy]:
+        wanted = frozenset(policy_ids)
+        return self._select(dealer_id, lambda p: p.renewal_of in wanted)
+
+
+class _SurveyResponses(_Repo[SurveyResponse, SurveyId], SurveyResponseRepository):
+    table, noun = "survey_responses", "survey response"
+
+    def of_customer(self, dealer_id: DealerId, customer_id: CustomerId) -> list[SurveyResponse]:
+        return self._select(
+            dealer_id, lambda s: s.customer_id == customer_id, _by_time("answered_at")
+        )
+
+    def answered_between(
+        self, dealer_id: DealerId, start: datetime, end: datetime
+    ) -> list[SurveyResponse]:
+        return self._select(
+            dealer_id, lambda s: start <= s.answered_at < end, _by_time("answered_at")
+        )
+
+
+class _CorrectiveActions(_Repo[CorrectiveAction, ActionId], CorrectiveActionRepository):
+    table, noun = "corrective_actions", "corrective action"
+
+    def still_open(self, dealer_id: DealerId) -> list[CorrectiveAction]:
+        return self._select(dealer_id, lambda a: not a.status.is_closed, _by_date("deadline"))
+
+    def opened_between(
+        self, dealer_id: DealerId, start: datetime, end: datetime
+    ) -> list[CorrectiveAction]:
+        return self._select(dealer_id, lambda a: start <= a.opened_at < end, _by_time("opened_at"))
 
 
 class _Audit(AuditLog):

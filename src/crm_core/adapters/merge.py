@@ -3,10 +3,10 @@
 One unit of work per merge: the survivor is updated to the merged record (a stale
 version raises :class:`~crm_core.errors.ConflictError`, so a file edited since it was read
 is never overwritten), everything that points at an absorbed file — ownerships,
-interactions, cases, tasks, outbox messages, club memberships, referrals — is re-pointed
-to the survivor, the absorbed files are removed, and an :class:`AuditEntry` records what
-was merged into what and why. The audit entry holds ids and rule codes only, no personal
-data.
+interactions, cases, tasks, outbox messages, club memberships, referrals, insurance
+policies, survey responses — is re-pointed to the survivor, the absorbed files are
+removed, and an :class:`AuditEntry` records what was merged into what and why. The audit
+entry holds ids and rule codes only, no personal data.
 
 >>> from datetime import UTC, datetime
 >>> from crm_core import Customer, CustomerId, CustomerType, DealerId
@@ -92,6 +92,10 @@ def _repoint(uow: UnitOfWork, dealer: DealerId, old: CustomerId, new: CustomerId
         uow.outbox.update(attrs.evolve(message, customer_id=new))
     for member in uow.club_members.of_customer(dealer, old):
         uow.club_members.update(attrs.evolve(member, customer_id=new))
+    for policy in uow.insurance_policies.of_customer(dealer, old):
+        uow.insurance_policies.update(attrs.evolve(policy, customer_id=new))
+    for response in uow.survey_responses.of_customer(dealer, old):
+        uow.survey_responses.update(attrs.evolve(response, customer_id=new))
     for referral in uow.referrals.involving(dealer, old):
         referrer = new if referral.referrer_id == old else referral.referrer_id
         referred = new if referral.referred_id == old else referral.referred_id

@@ -3,8 +3,9 @@ quality summary and the month's KPIs — the library's main job on a fresh machi
 
 The data is seeded and deterministic (``--seed``): a few thousand customers with Chinese
 names, addresses and phones, vehicles with valid VINs and plates, two years of sales,
-repairs, callbacks, complaints and club activity, and a realistic share of seed 000's
-data defects, which the quality summary then finds.
+repairs, callbacks, complaints, club activity, insurance terms, the carmaker's
+satisfaction surveys and the dealer's corrective actions, and a realistic share of seed
+000's data defects, which the quality summary then finds.
 """
 
 from __future__ import annotations
@@ -196,7 +197,8 @@ def run(args: argparse.Namespace, ui: Ui) -> int:
             for dealer in gen.dealers():
                 days.append(plan_day(storage, dealer.dealer, calendar_for(None, dealer.dealer), at))
                 with storage.unit_of_work() as uow:
-                    reports.append(month_report(uow, dealer.dealer, at.date().replace(day=1)))
+                    first_day = at.date().replace(day=1)
+                    reports.append(month_report(uow, dealer.dealer, first_day, today=at.date()))
                 bar.advance()
     finally:
         storage.close()

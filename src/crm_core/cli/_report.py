@@ -1,7 +1,9 @@
-"""``crm-core report --month YYYY-MM``: the month's KPIs and the monthly callback report.
+"""``crm-core report --month YYYY-MM``: the month's KPIs, the monthly callback report,
+the satisfaction surveys and the corrective-action report.
 
 The records are streamed from the store page by page (the KPI functions read each stream
-once), so the report's memory does not grow with the database.
+once), so the report's memory does not grow with the database; the month's insurance
+terms and survey responses come from the store's indexed range queries.
 """
 
 from __future__ import annotations
@@ -18,14 +20,19 @@ from crm_core.cli._store import open_storage
 from crm_core.cli._ui import Ui
 from crm_core.domain.dealer import Dealer
 from crm_core.domain.ids import DealerId
-from crm_core.domain.ports.storage import UnitOfWork
+from crm_core.domain.ports.storage import DateRange, UnitOfWork
+from crm_core.domain.survey import SurveyKind
 from crm_core.scoring import (
+    ActionReport,
     CallbackReport,
     KpiSet,
     KpiValue,
     Period,
+    SurveySummary,
+    action_report,
     callback_reports,
     dealer_kpis,
+    survey_summaries,
 )
 from crm_core.scoring.kpi import NOT_APPLICABLE
 
@@ -47,13 +54,24 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
     p.set_defaults(handler=run)
 
 
-def month_report(uow: UnitOfWork, dealer: Dealer, first_day: date) -> dict[str, Any]:
-    """The KPI set and callback report of ``dealer`` for the month of ``first_day``."""
+def month_report(
+    uow: UnitOfWork, dealer: Dealer, first_day: date, *, today: date | None = None
+) -> dict[str, Any]:
+    """The KPI set, callback report, survey summaries and corrective-action report of
+    ``dealer`` for the month of ``first_day``. Actions are reported open or overdue as
+    of the month's last day, or ``today`` if that comes first (the running month)."""
     period = Period.month(first_day.year, first_day.month, dealer.timezone)
     did = DealerId(dealer.id)
 
     def stream(repo: Any) -> Iterator[Any]:
         return every(repo, did)
+
+    # the renewal rate's terms: those ending in the month, and their renewals whenever sold
+    ending = uow.insurance_policies.ending_between(
+        did, DateRange(period.first_day, period.last_day)
+    )
+    policies = [*ending, *uow.insurance_policies.renewals_of(did, [p.id for p in ending])]
+    surveys = uow.survey_responses.answered_between(did, period.start, period.end)
 
     kpis = dealer_kpis(
         period,
@@ -64,17 +82,30 @@ def month_report(uow: UnitOfWork, dealer: Dealer, first_day: date) -> dict[str, 
         points=stream(uow.points),
         members=stream(uow.club_members),
         referrals=stream(uow.referrals),
+        policies=policies,
+        surveys=surveys,
         dealer_id=did,
     )[did]
     callbacks = callback_reports(
         period, stream(uow.tasks), stream(uow.interactions), dealer_id=did
     )[did]
+    summaries = survey_summaries(period, surveys, dealer_id=did)
+    actions = action_report(
+        stream(uow.corrective_actions),
+        period.last_day if today is None else min(today, period.last_day),
+        period=period,
+        issues=[issue for issue, _ in callbacks.top_issues],
+        dealer_id=did,
+        timezone=dealer.timezone,
+    )
     return {
         "dealer": dealer.id,
         "dealer_name": dealer.name,
         "month": period.label,
         "kpis": [_kpi(v) for v in _ordered(kpis)],
         "callbacks": _callbacks(callbacks),
+        "surveys": [_survey(summaries[did, kind]) for kind in SurveyKind],
+        "actions": _actions(actions),
     }
 
 
@@ -120,8 +151,41 @@ def _callbacks(report: CallbackReport) -> dict[str, Any]:
     }
 
 
+def _survey(summary: SurveySummary) -> dict[str, Any]:
+    return {
+        "kind": summary.kind.value,
+        "responses": summary.responses,
+        "overall": _number(summary.overall.value),
+        "completely_satisfied": _kpi(summary.completely_satisfied),
+        "definitely_recommend": _kpi(summary.definitely_recommend),
+        "recommend": {level.value: n for level, n in summary.recommend.items()},
+    }
+
+
+def _actions(report: ActionReport) -> dict[str, Any]:
+    assert report.closed_on_time is not None  # the month is always given
+    return {
+        "as_of": report.as_of,
+        "open": report.open,
+        "overdue": [
+            {
+                "id": o.id,
+                "owner": o.owner_id,
+                "issue": o.issue,
+                "deadline": o.deadline,
+                "days_overdue": o.days_overdue,
+            }
+            for o in report.overdue
+        ],
+        "open_by_owner": dict(report.open_by_owner),
+        "closed_on_time": _kpi(report.closed_on_time),
+        "issues_without_action": list(report.issues_without_action),
+    }
+
+
 def run(args: argparse.Namespace, ui: Ui) -> int:
-    first_day = args.month or now().date().replace(day=1)
+    today = now().date()
+    first_day = args.month or today.replace(day=1)
     storage = open_storage(args.db)
     try:
         with storage.unit_of_work() as uow:
@@ -133,7 +197,7 @@ def run(args: argparse.Namespace, ui: Ui) -> int:
             with ui.progress(ui.t("reporting"), len(dealers)) as bar:
                 reports = []
                 for dealer in dealers:
-                    reports.append(month_report(uow, dealer, first_day))
+                    reports.append(month_report(uow, dealer, first_day, today=today))
                     bar.advance()
     finally:
         storage.close()
@@ -185,6 +249,8 @@ def render_report(ui: Ui, report: dict[str, Any]) -> None:
         ],
         title=ui.t("callback_report"),
     )
+    _render_surveys(ui, report["surveys"])
+    _render_actions(ui, report["actions"])
     if cb["compliance"]:
         ui.table(
             [
@@ -200,4 +266,53 @@ def render_report(ui: Ui, report: dict[str, Any]) -> None:
                 for w in cb["compliance"]
             ],
             title=ui.t("compliance"),
+        )
+
+
+def _render_surveys(ui: Ui, surveys: list[dict[str, Any]]) -> None:
+    ui.table(
+        [
+            ui.t("survey"),
+            ui.t("responses"),
+            ui.t("overall"),
+            ui.t("completely_satisfied"),
+            ui.t("definitely_recommend"),
+        ],
+        [
+            [
+                ui.t("survey." + s["kind"]),
+                s["responses"],
+                _show(s["overall"], None),
+                _show(s["completely_satisfied"]["value"], 1),
+                _show(s["definitely_recommend"]["value"], 1),
+            ]
+            for s in surveys
+        ],
+        title=ui.t("surveys"),
+    )
+
+
+def _render_actions(ui: Ui, actions: dict[str, Any]) -> None:
+    on_time = actions["closed_on_time"]
+    ui.table(
+        [ui.t("measure"), ui.t("value")],
+        [
+            [ui.t("actions_open"), actions["open"]],
+            [ui.t("actions_overdue"), len(actions["overdue"])],
+            [
+                ui.t("actions_closed_on_time"),
+                f"{on_time['numerator']} / {on_time['denominator']} ({_show(on_time['value'], 1)})",
+            ],
+            *([ui.t("issue_without_action"), issue] for issue in actions["issues_without_action"]),
+        ],
+        title=ui.t("actions_heading", as_of=actions["as_of"]),
+    )
+    if actions["overdue"]:
+        ui.table(
+            [ui.t("action"), ui.t("owner"), ui.t("issue"), ui.t("deadline"), ui.t("days_overdue")],
+            [
+                [o["id"], o["owner"], o["issue"], o["deadline"], o["days_overdue"]]
+                for o in actions["overdue"]
+            ],
+            title=ui.t("actions_overdue"),
         )

@@ -14,12 +14,15 @@ from typing import Any
 
 from crm_core.cli._common import UsageError
 from crm_core.demo import DemoRecord
+from crm_core.domain.action import CorrectiveAction
 from crm_core.domain.case import Case
 from crm_core.domain.customer import Customer
 from crm_core.domain.dealer import Dealer, Staff
+from crm_core.domain.insurance import InsurancePolicy
 from crm_core.domain.interaction import Interaction
 from crm_core.domain.membership import ClubMember, PointsEntry, Referral
 from crm_core.domain.ports.storage import UnitOfWork
+from crm_core.domain.survey import SurveyResponse
 from crm_core.domain.task import FollowUpTask
 from crm_core.domain.vehicle import Ownership, Vehicle
 from crm_core.errors import CrmCoreError
@@ -94,6 +97,9 @@ _ORDER: tuple[tuple[type, Callable[[UnitOfWork], Any]], ...] = (
     (ClubMember, lambda u: u.club_members),
     (PointsEntry, lambda u: u.points),
     (Referral, lambda u: u.referrals),
+    (InsurancePolicy, lambda u: u.insurance_policies),
+    (SurveyResponse, lambda u: u.survey_responses),
+    (CorrectiveAction, lambda u: u.corrective_actions),
 )
 
 

@@ -701,6 +701,29 @@ SURVEY_QUESTIONS = tuple(
     ["overall", "repair_quality", "timeliness", "staff_attitude", "explanation"]
 )
 CLUB_EVENTS = tuple(["自驾游", "亲子活动", "爱车讲堂", "公益植树", "新车品鉴会", "车主答谢会"])
+# The carmaker's sales survey (SSI) asks about the purchase and the hand-over.
+SALES_SURVEY_QUESTIONS = tuple(
+    ["overall", "consultant_attitude", "product_explanation", "delivery_process", "paperwork"]
+)
+# Motor insurers a dealer sells for, with rough shares of the car-insurance market.
+INSURERS = (
+    ("中国人保财险", 33.0),
+    ("平安产险", 27.0),
+    ("太平洋产险", 12.0),
+    ("国寿财险", 7.0),
+    ("大地保险", 4.0),
+    ("阳光产险", 4.0),
+)
+# What a service manager sets up for each callback issue (seed 001's 整改措施).
+ISSUE_ACTIONS = {
+    "repair_quality": "返修车辆由技术总监复检, 每周抽查竣工检验记录",
+    "trust": "维修项目和报价交车前逐项向客户解释并签字确认",
+    "emotional_care": "客户休息区增加专人接待, 维修进度每两小时短信告知",
+    "staff": "服务顾问接待礼仪与沟通技巧培训, 月度神秘客户检查",
+    "owner_events": "每季度举办一次车主活动, 活动后三天内回访参与客户",
+    "convenience": "增设预约快速通道, 周末增加两个工位",
+    "comfort": "更新休息区设施, 提供免费洗车和车内清洁",
+}
 
 # The calendars' callbacks, attached to each brand (kept apart above for readability).
 BRANDS = tuple(

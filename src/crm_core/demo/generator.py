@@ -1,7 +1,8 @@
 """A seeded, deterministic generator of a dealer's (or a dealer group's) CRM data.
 
 The generator streams one :class:`CustomerFile` at a time — the customer with their
-vehicles, ownerships, two years of interactions, complaint cases and club ledger — so a
+vehicles, ownerships, two years of interactions, complaint cases, club ledger, insurance
+terms and survey responses — so a
 benchmark can feed a million owners to a planner or a bulk loader in flat memory. Every
 random draw comes from a ``random.Random`` seeded from the configuration (one stream per
 dealer), and "today" is a parameter: the same configuration always yields the same records,
@@ -41,6 +42,7 @@ from crm_core.demo._codes import (
     vin_check_digit,
 )
 from crm_core.demo.defects import DefectKind, DefectRates, PlantedDefect
+from crm_core.domain.action import ActionId, ActionKind, ActionStatus, CorrectiveAction
 from crm_core.domain.case import Case, CaseKind, CaseSource, CaseStatus, CaseStatusChange
 from crm_core.domain.contact import Channel
 from crm_core.domain.customer import Customer, CustomerType, Gender, IdDocumentType
@@ -54,6 +56,7 @@ from crm_core.domain.ids import (
     StaffId,
     VehicleId,
 )
+from crm_core.domain.insurance import InsurancePolicy, PolicyId
 from crm_core.domain.interaction import (
     Callback,
     CallbackOutcome,
@@ -75,6 +78,7 @@ from crm_core.domain.membership import (
     Referral,
     Tier,
 )
+from crm_core.domain.survey import SurveyId, SurveyKind, SurveyResponse, SurveySource
 from crm_core.domain.task import FollowUpTask, TaskStatus
 from crm_core.domain.vehicle import Ownership, UsageNature, Vehicle
 from crm_core.errors import UnknownCalendarYearError, ValidationError
@@ -106,6 +110,9 @@ DemoRecord = (
     | PointsEntry
     | Referral
     | FollowUpTask
+    | InsurancePolicy
+    | SurveyResponse
+    | CorrectiveAction
 )
 
 STOCK_CUSTOMER_NAME = "商品车"  # seed 000: stock and PDI cars are serviced under this name
@@ -127,6 +134,21 @@ _RECOMMEND_BY_SCORE = {
     2: Recommendation.PROBABLY_NOT,
     1: Recommendation.DEFINITELY_NOT,
 }
+# Shares of deliveries and repair orders the carmaker's SSI / CSI surveys sample, who runs
+# them, and the spread of their overall scores (5 = completely satisfied).
+_SURVEY_SHARE = {SurveyKind.SALES: 0.5, SurveyKind.AFTER_SALES: 0.3}
+_SURVEY_SOURCE = {
+    SurveyKind.SALES: SurveySource.OEM,
+    SurveyKind.AFTER_SALES: SurveySource.THIRD_PARTY,
+}
+_SURVEY_SCORES = ((5, 58.0), (4, 27.0), (3, 10.0), (2, 3.5), (1, 1.5))
+# The chance that a term's renewal is sold by the dealer, by who sold the term it renews
+# (seed 000: 续保率 of 50–70 % on the dealer's own customers, far less on others'), and
+# how early before the expiry renewals are sold.
+_RENEWED_HERE = {True: 0.65, False: 0.15}
+_NEW_CAR_POLICY_HERE = 0.85
+_OUTSIDE_TERM_KNOWN = 0.5
+_RENEWAL_SOLD_DAYS_BEFORE = 60
 _PREFERRED_TIMES = ("工作日 09:00-11:00", "工作日 14:00-17:00", "周末", "晚上 19:00-20:30")
 _TITLES = ("先生", "小姐", "女士", "太太")
 _PLATE_LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ"  # I and O are never issued (GA 36-2018)
@@ -199,6 +221,7 @@ class DemoDealer:
     stock_vehicles: tuple[Vehicle, ...]
     stock_ownerships: tuple[Ownership, ...]
     stock_interactions: tuple[Interaction, ...]
+    actions: tuple[CorrectiveAction, ...] = ()
 
     @property
     def calendar(self) -> str:
@@ -215,6 +238,7 @@ class DemoDealer:
         yield from self.stock_vehicles
         yield from self.stock_ownerships
         yield from self.stock_interactions
+        yield from self.actions
 
 
 @attrs.frozen(slots=True)
@@ -224,6 +248,9 @@ class CustomerFile:
     ``duplicates`` are extra customer records for the same person (planted defects: the
     seed's "one person, one file" broken); their vehicles and ownerships are in
     ``vehicles`` and ``ownerships`` too. ``defects`` lists what was planted in this file.
+    ``insurance_policies`` are the terms the dealer knows of on the customer's cars (sold
+    here, or sold elsewhere and told), ``survey_responses`` the carmaker's surveys after
+    deliveries and repairs.
     """
 
     customer: Customer
@@ -237,6 +264,8 @@ class CustomerFile:
     referrals: tuple[Referral, ...] = ()
     duplicates: tuple[Customer, ...] = ()
     defects: tuple[PlantedDefect, ...] = ()
+    insurance_policies: tuple[InsurancePolicy, ...] = ()
+    survey_responses: tuple[SurveyResponse, ...] = ()
 
     def records(self) -> Iterator[DemoRecord]:
         """Every record in an order a store can insert (customers before what points at them)."""
@@ -250,6 +279,8 @@ class CustomerFile:
         yield from self.club_members
         yield from self.points
         yield from self.referrals
+        yield from self.insurance_policies
+        yield from self.survey_responses
 
 
 class _Picker(Generic[T]):
@@ -272,6 +303,8 @@ _COLOURS = _Picker(t.COLOURS)
 _COMPANY_KINDS = _Picker([(k, k.weight) for k in t.COMPANY_KINDS])
 _OUTCOMES = _Picker(_CALLBACK_OUTCOMES)
 _ISSUES = _Picker(list(zip(t.CALLBACK_ISSUES, t.CALLBACK_ISSUE_WEIGHTS, strict=True)))
+_INSURERS = _Picker(t.INSURERS)
+_SURVEY_OVERALL = _Picker(_SURVEY_SCORES)
 _YEAR_CODES = dict(t.MODEL_YEAR_CODES)
 
 
@@ -431,7 +464,66 @@ class DemoGenerator:
             stock_vehicles=tuple(vehicles),
             stock_ownerships=tuple(ownerships),
             stock_interactions=tuple(interactions),
+            actions=self._actions(index, dealer_id, staff),
         )
+
+    def _actions(
+        self, index: int, dealer_id: DealerId, staff: Sequence[Staff]
+    ) -> tuple[CorrectiveAction, ...]:
+        """Seed 001's corrective and preventive actions of the last six months: two or
+        three callback issues a month get one, owned by a manager or an advisor, approved
+        by the general manager, due in two to six weeks. Most older ones are done (some
+        after their deadline), a few slip past it still open, recent ones are open."""
+        rng = random.Random(f"crm-core-demo/{self.config.seed}/{index}/actions")
+        today = self.config.today
+        gm = next(s.id for s in staff if s.role is StaffRole.GENERAL_MANAGER)
+        owners = [
+            s.id
+            for s in staff
+            if s.role
+            in (StaffRole.SERVICE_MANAGER, StaffRole.CR_MANAGER, StaffRole.SERVICE_ADVISOR)
+        ]
+        actions: list[CorrectiveAction] = []
+        month = today.replace(day=1)
+        for _ in range(6):
+            month = (month - timedelta(days=1)).replace(day=1)
+        for _ in range(7):
+            for _ in range(2 + int(rng.random() * 2)):
+                opened_on = month + timedelta(days=1 + int(rng.random() * 10))
+                if opened_on >= today:
+                    break
+                issue = str(_ISSUES.pick(rng))
+                opened_at = self._at(opened_on, 10, 17, rng)
+                deadline = opened_on + timedelta(days=14 + int(rng.random() * 28))
+                finished = deadline + timedelta(days=int(rng.random() * 20) - 12)
+                closed_at = self._at(max(finished, opened_on + timedelta(days=1)), 9, 18, rng)
+                r = rng.random()
+                if closed_at.date() >= today or r < 0.12:
+                    status = ActionStatus.IN_PROGRESS if r < 0.5 else ActionStatus.OPEN
+                    closed: datetime | None = None
+                else:
+                    status = ActionStatus.CANCELLED if r < 0.16 else ActionStatus.DONE
+                    closed = closed_at
+                actions.append(
+                    CorrectiveAction(
+                        id=ActionId(f"{dealer_id}-A{len(actions) + 1:03d}"),
+                        dealer_id=dealer_id,
+                        kind=ActionKind.PREVENTIVE
+                        if rng.random() < 0.25
+                        else ActionKind.CORRECTIVE,
+                        issue=issue,
+                        description=t.ISSUE_ACTIONS[issue],
+                        owner_id=_choice(rng, owners),
+                        deadline=deadline,
+                        opened_at=opened_at,
+                        status=status,
+                        closed_at=closed,
+                        approved_by=gm if rng.random() < 0.9 else None,
+                        result="已完成整改, 回访确认" if status is ActionStatus.DONE else None,
+                    )
+                )
+            month = (month + timedelta(days=32)).replace(day=1)
+        return tuple(actions)
 
     # -- customer files -----------------------------------------------------------------
 
@@ -443,12 +535,14 @@ class DemoGenerator:
     def dealer_files(self, dealer: DemoDealer) -> Iterator[CustomerFile]:
         """One dealer's customer files, lazily, from that dealer's own seeded stream."""
         # Histories draw from their own stream, so a customer's file and vehicles are the
-        # same whether histories are generated or not.
+        # same whether histories are generated or not; insurance terms and surveys from a
+        # third, so the rest of a history is the same with or without them.
         seed = f"crm-core-demo/{self.config.seed}/{dealer.index}"
         rng = random.Random(f"{seed}/customers")
         history_rng = random.Random(f"{seed}/histories")
+        care_rng = random.Random(f"{seed}/insurance-and-surveys")
         for i in range(self.config.customers_per_dealer):
-            yield _FileBuilder(self, dealer, rng, history_rng, i).build()
+            yield _FileBuilder(self, dealer, rng, history_rng, care_rng, i).build()
 
     def records(self) -> Iterator[DemoRecord]:
         """Every record, dealers first, in an order a store can insert."""
@@ -508,6 +602,7 @@ class _FileBuilder:
         dealer: DemoDealer,
         rng: random.Random,
         history_rng: random.Random,
+        care_rng: random.Random,
         index: int,
     ) -> None:
         self.gen = gen
@@ -517,6 +612,7 @@ class _FileBuilder:
         self.dealer_id = dealer.dealer.id
         self.rng = rng
         self.history_rng = history_rng
+        self.care_rng = care_rng
         self.index = index
         self.cid = CustomerId(f"{self.dealer_id}-C{index:06d}")
         self.ids = _Ids(self.cid)
@@ -528,6 +624,8 @@ class _FileBuilder:
         self.members: list[ClubMember] = []
         self.points: list[PointsEntry] = []
         self.referrals: list[Referral] = []
+        self.policies: list[InsurancePolicy] = []
+        self.surveys: list[SurveyResponse] = []
         self.duplicates: list[Customer] = []
         self.defects: list[PlantedDefect] = []
         self.home = dealer.city
@@ -586,6 +684,8 @@ class _FileBuilder:
             referrals=tuple(self.referrals),
             duplicates=tuple(self.duplicates),
             defects=tuple(self.defects),
+            insurance_policies=tuple(self.policies),
+            survey_responses=tuple(self.surveys),
         )
 
     def global_number(self) -> int:
@@ -1041,6 +1141,90 @@ class _History:
         self.services(delivered)
         if self.member is not None and self.member.status is MembershipStatus.ACTIVE:
             self.club_activity(self.member)
+        self.insure(delivered)
+
+    # -- insurance and surveys (their own random stream) ---------------------------------
+
+    def insure(self, delivered: date) -> None:
+        """The yearly policy terms the dealer knows of, up to the one in force today and
+        a renewal already sold for it.
+
+        The term in force ends on the vehicle's ``insurance_expiry`` (what the planner's
+        renewal reminder reads); earlier terms end a year apart before it. The first term
+        of a car sold here is mostly the dealer's; each renewal is sold here with a chance
+        that depends on who sold the term before, up to two months before the expiry.
+        A term sold elsewhere is known half of the time (the owner said so at a
+        callback); one nobody told the dealer about is not on file, and breaks the chain.
+        """
+        expiry = self.vehicle.insurance_expiry
+        if expiry is None:
+            return
+        rng = self.fb.care_rng
+        base = self.vehicle.first_registration or delivered
+        terms = max(1, (expiry - base).days // 365)
+        premium = Decimal(max(2000, int(self.series.price * 0.035)))
+        here = self.sold_here and rng.random() < _NEW_CAR_POLICY_HERE
+        insurer = str(_INSURERS.pick(rng))
+        previous: InsurancePolicy | None = None
+        for k in range(1, terms + 2):
+            ends_on = expiry + timedelta(days=365 * (k - terms))
+            if k == 1:
+                starts_on, known = base, here
+            else:
+                starts_on = ends_on - timedelta(days=364)
+                here = rng.random() < _RENEWED_HERE[here]
+                if not here or rng.random() < 0.3:
+                    insurer = str(_INSURERS.pick(rng))
+                before = 1 + int(rng.random() * _RENEWAL_SOLD_DAYS_BEFORE)
+                if (starts_on - timedelta(days=before) if here else starts_on) >= self.today:
+                    return  # not renewed yet, or the dealer cannot know yet
+                known = here or rng.random() < _OUTSIDE_TERM_KNOWN
+            if not known or ends_on < self.start:
+                previous = None
+                continue
+            policy = InsurancePolicy(
+                id=PolicyId(f"{self.vehicle.id}-N{k}"),
+                dealer_id=self.fb.dealer_id,
+                vehicle_id=self.vehicle.id,
+                starts_on=starts_on,
+                ends_on=ends_on,
+                customer_id=self.customer.id,
+                sold_by_dealer=here,
+                renewal_of=previous.id if previous is not None else None,
+                insurer=insurer,
+                premium=(premium * Decimal("0.95") ** (k - 1)).quantize(Decimal(1)),
+            )
+            self.fb.policies.append(policy)
+            previous = policy
+
+    def survey(self, kind: SurveyKind, subject: Interaction, done: datetime) -> None:
+        """The carmaker's survey of a sample of buyers (SSI) and serviced owners (CSI),
+        answered one to four weeks after the delivery or repair."""
+        rng = self.fb.care_rng
+        if rng.random() >= _SURVEY_SHARE[kind] or not self.customer.contactable:
+            return
+        day = done.date() + timedelta(days=7 + int(rng.random() * 21))
+        if day >= self.today:
+            return
+        overall = _SURVEY_OVERALL.pick(rng)
+        questions = t.SALES_SURVEY_QUESTIONS if kind is SurveyKind.SALES else t.SURVEY_QUESTIONS
+        self.fb.surveys.append(
+            SurveyResponse(
+                id=SurveyId(f"{subject.id}-S"),
+                dealer_id=self.fb.dealer_id,
+                kind=kind,
+                answered_at=self.gen._at(day, 9, 20, rng),
+                overall=overall,
+                would_recommend=_RECOMMEND_BY_SCORE[overall] if rng.random() < 0.9 else None,
+                answers=tuple(
+                    SurveyAnswer(q, max(1, min(5, overall + int(rng.random() * 3) - 1)))
+                    for q in questions
+                ),
+                customer_id=self.customer.id,
+                subject_interaction_id=subject.id,
+                source=_SURVEY_SOURCE[kind],
+            )
+        )
 
     def sale(self, delivered: date) -> None:
         rng = self.rng
@@ -1085,6 +1269,7 @@ class _History:
             )
         drove_away = self.gen._at(delivered, 10, 17, rng)
         delivery = self.add(InteractionKind.DELIVERY, drove_away, staff, Channel.IN_PERSON, sale)
+        self.survey(SurveyKind.SALES, delivery, drove_away)
         if referred_by is not None:
             fb.referrals.append(
                 Referral(
@@ -1318,6 +1503,7 @@ class _History:
         )
         if planted:
             fb.plant(DefectKind.REPORTER_COMPANY, "interaction", order.id, "reporter_name")
+        self.survey(SurveyKind.AFTER_SALES, order, handed_back)
         # After-sales callbacks: only with consent, never for taxis (seeds 000, 001).
         if consent and self.vehicle.usage is not UsageNature.TAXI:
             for step in fb.dealer.brand.after_repair:

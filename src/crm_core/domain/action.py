@@ -22,14 +22,19 @@ from crm_core.errors import ValidationError
 __all__ = ["ActionId", "ActionKind", "ActionStatus", "CorrectiveAction"]
 
 ActionId = NewType("ActionId", str)
+ActionId.__doc__ = "A corrective or preventive action's id, as the host's DMS has it."
 
 
 class ActionKind(enum.StrEnum):
+    """Whether an action fixes a problem that happened or prevents one recurring (seed 001)."""
+
     CORRECTIVE = "corrective"  # 整改措施: fixes a problem that reached a customer
     PREVENTIVE = "preventive"  # 预防措施: removes the cause of a recurring problem
 
 
 class ActionStatus(enum.StrEnum):
+    """Where a corrective or preventive action stands: open, in progress, done or cancelled."""
+
     OPEN = "open"
     IN_PROGRESS = "in_progress"
     DONE = "done"

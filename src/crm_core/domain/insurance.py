@@ -20,6 +20,7 @@ from crm_core.errors import ValidationError
 __all__ = ["InsurancePolicy", "PolicyId"]
 
 PolicyId = NewType("PolicyId", str)
+PolicyId.__doc__ = "An insurance policy term's id, as the host's DMS has it."
 
 
 @attrs.frozen(slots=True)

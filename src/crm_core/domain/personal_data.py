@@ -8,6 +8,9 @@ Erasure anonymises rather than deletes: the repair order stays in last month's K
 the callback's satisfaction score in the CSI average, but nothing in them says whose they
 were. The customer id stays as a pseudonym so the records still hang together. Vehicle
 files are the car's, not the person's (the next owner services the same car), and stay.
+An insurance policy keeps its term, its renewal link and who sold it (all the renewal rate
+reads) and loses the insurer and premium; a survey response holds scores and answers to
+fixed questions, nothing that names anyone, and stays as it is.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import attrs
 from crm_core.domain.case import Case
 from crm_core.domain.customer import Customer, Gender
 from crm_core.domain.ids import CustomerId, DealerId
+from crm_core.domain.insurance import InsurancePolicy
 from crm_core.domain.interaction import Interaction, RepairOrder, Sale
 from crm_core.domain.membership import ClubMember
 from crm_core.domain.message import MessageStatus, OutboxMessage
@@ -75,6 +79,12 @@ def export_customer(
         "club_members": conv.unstructure(members),
         "points": conv.unstructure(points),
         "referrals": conv.unstructure(uow.referrals.involving(dealer_id, customer_id)),
+        "insurance_policies": conv.unstructure(
+            uow.insurance_policies.of_customer(dealer_id, customer_id)
+        ),
+        "survey_responses": conv.unstructure(
+            uow.survey_responses.of_customer(dealer_id, customer_id)
+        ),
         "audit": conv.unstructure(uow.audit.for_subject(dealer_id, "customer", customer_id)),
     }
 
@@ -112,6 +122,10 @@ def erase_customer(uow: UnitOfWork, dealer_id: DealerId, customer_id: CustomerId
     changed += _save(
         uow.club_members,
         [_erase_member(m) for m in uow.club_members.of_customer(dealer_id, customer_id)],
+    )
+    changed += _save(
+        uow.insurance_policies,
+        [_erase_policy(p) for p in uow.insurance_policies.of_customer(dealer_id, customer_id)],
     )
     return changed
 
@@ -197,3 +211,7 @@ def _erase_message(m: OutboxMessage) -> tuple[OutboxMessage, OutboxMessage]:
 
 def _erase_member(m: ClubMember) -> tuple[ClubMember, ClubMember]:
     return m, attrs.evolve(m, card_number=None)
+
+
+def _erase_policy(p: InsurancePolicy) -> tuple[InsurancePolicy, InsurancePolicy]:
+    return p, attrs.evolve(p, insurer=None, premium=None)

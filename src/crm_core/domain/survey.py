@@ -22,14 +22,19 @@ from crm_core.errors import ValidationError
 __all__ = ["SurveyId", "SurveyKind", "SurveyResponse", "SurveySource"]
 
 SurveyId = NewType("SurveyId", str)
+SurveyId.__doc__ = "A satisfaction survey response's id, as the host's DMS has it."
 
 
 class SurveyKind(enum.StrEnum):
+    """Which satisfaction a survey measures: sales (SSI) or after-sales (CSI)."""
+
     SALES = "sales"  # 售时满意度 (SSI): purchase and delivery
     AFTER_SALES = "after_sales"  # 售后满意度 (CSI): maintenance and repair
 
 
 class SurveySource(enum.StrEnum):
+    """Who asked the survey: the dealer, the carmaker or an agency the carmaker hired."""
+
     DEALER = "dealer"  # the dealer's own satisfaction callback
     OEM = "oem"  # the carmaker's customer service
     THIRD_PARTY = "third_party"  # an agency commissioned by the carmaker
@@ -53,7 +58,9 @@ def _answer_scores(
 
 @attrs.frozen(slots=True)
 class SurveyResponse:
-    """One customer's answers. ``overall`` is 1 (very dissatisfied) to 5 (completely
+    """One customer's answers to a satisfaction survey (SSI after a sale, CSI after service).
+
+    ``overall`` is 1 (very dissatisfied) to 5 (completely
     satisfied, 完全满意), the scale the callback detail uses too."""
 
     id: SurveyId = attrs.field(validator=non_empty)

@@ -15,6 +15,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from crm_core.domain.action import ActionId, ActionKind, CorrectiveAction
 from crm_core.domain.audit import AuditEntry
 from crm_core.domain.case import Case, CaseKind, CaseStatus, CaseStatusChange
 from crm_core.domain.contact import Channel
@@ -31,9 +32,11 @@ from crm_core.domain.ids import (
     TaskId,
     VehicleId,
 )
+from crm_core.domain.insurance import InsurancePolicy, PolicyId
 from crm_core.domain.interaction import Interaction, InteractionKind, RepairOrder
 from crm_core.domain.membership import ClubMember, PointsEntry, PointsKind, PointsSource, Referral
 from crm_core.domain.message import OutboxMessage
+from crm_core.domain.survey import SurveyId, SurveyKind, SurveyResponse
 from crm_core.domain.task import FollowUpTask
 from crm_core.domain.vehicle import Ownership, Vehicle
 
@@ -45,8 +48,10 @@ __all__ = [
     "audit_entry",
     "case",
     "club_member",
+    "corrective_action",
     "customer",
     "dealer",
+    "insurance_policy",
     "interaction",
     "message",
     "ownership",
@@ -54,6 +59,7 @@ __all__ = [
     "referral",
     "repair_order",
     "staff_member",
+    "survey_response",
     "task",
     "vehicle",
 ]
@@ -258,6 +264,44 @@ def audit_entry(id: str, subject_id: str, dealer_id: DealerId = D1, **kw: Any) -
             "actor": "S1",
             "action": "customer.merge",
             "subject_type": "customer",
+            **kw,
+        },
+    )
+
+
+def insurance_policy(
+    id: str, vehicle_id: str, dealer_id: DealerId = D1, **kw: Any
+) -> InsurancePolicy:
+    """A one-year term sold by the dealer, ending on 28 February 2027."""
+    return InsurancePolicy(
+        id=PolicyId(id),
+        dealer_id=dealer_id,
+        vehicle_id=VehicleId(vehicle_id),
+        **{"starts_on": date(2026, 3, 1), "ends_on": date(2027, 2, 28), **kw},
+    )
+
+
+def survey_response(id: str, dealer_id: DealerId = D1, **kw: Any) -> SurveyResponse:
+    """An after-sales response answered at :data:`T0`, completely satisfied."""
+    return SurveyResponse(
+        id=SurveyId(id),
+        dealer_id=dealer_id,
+        **{"kind": SurveyKind.AFTER_SALES, "answered_at": T0, "overall": 5, **kw},
+    )
+
+
+def corrective_action(id: str, dealer_id: DealerId = D1, **kw: Any) -> CorrectiveAction:
+    """An open corrective action on waiting times, opened at :data:`T0`, due in two weeks."""
+    return CorrectiveAction(
+        id=ActionId(id),
+        dealer_id=dealer_id,
+        **{
+            "kind": ActionKind.CORRECTIVE,
+            "issue": "waiting_time",
+            "description": "增设一个接待台",
+            "owner_id": StaffId("S1"),
+            "deadline": date(2026, 3, 15),
+            "opened_at": T0,
             **kw,
         },
     )

@@ -23,6 +23,7 @@ import json
 import unicodedata
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
 
@@ -31,14 +32,18 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from crm_core.domain.action import ActionStatus
 from crm_core.domain.anchor import AnchorKind
 from crm_core.domain.dealer import Dealer
-from crm_core.domain.ids import CustomerId, DealerId, MessageId, TaskId, VehicleId
+from crm_core.domain.ids import CustomerId, DealerId, InteractionId, MessageId, TaskId, VehicleId
+from crm_core.domain.insurance import PolicyId
 from crm_core.domain.interaction import (
     Callback,
     CallbackOutcome,
     InteractionKind,
+    Recommendation,
     RepairOrder,
+    SurveyAnswer,
 )
 from crm_core.domain.membership import PointsEntry
 from crm_core.domain.message import MessageOutcome, MessageStatus, OutboxMessage
@@ -69,8 +74,10 @@ from crm_core.testing.records import (
     audit_entry,
     case,
     club_member,
+    corrective_action,
     customer,
     dealer,
+    insurance_policy,
     interaction,
     message,
     ownership,
@@ -78,6 +85,7 @@ from crm_core.testing.records import (
     referral,
     repair_order,
     staff_member,
+    survey_response,
     task,
     vehicle,
 )
@@ -90,6 +98,7 @@ __all__ = [
     "PersonalDataContract",
     "QueryContract",
     "RepositoryContract",
+    "ScoringRecordsContract",
     "StorageContract",
     "TaskRepositoryContract",
     "TextContract",
@@ -247,6 +256,24 @@ RECORD_KINDS: tuple[RecordKind, ...] = (
         lambda i, d: referral(i, "P-C", "P-C2", d),
         lambda r: attrs.evolve(r, recorded_at=r.recorded_at + timedelta(hours=1)),
         strategies.referrals(),
+    ),
+    RecordKind(
+        "insurance_policies",
+        lambda i, d: insurance_policy(i, "P-V", d, customer_id=CustomerId("P-C")),
+        lambda r: attrs.evolve(r, insurer="中国人保财险", premium=Decimal("4321.50")),
+        strategies.insurance_policies(),
+    ),
+    RecordKind(
+        "survey_responses",
+        lambda i, d: survey_response(i, d, customer_id=CustomerId("P-C")),
+        lambda r: attrs.evolve(r, overall=3, would_recommend=Recommendation.PROBABLY_NOT),
+        strategies.survey_responses(),
+    ),
+    RecordKind(
+        "corrective_actions",
+        lambda i, d: corrective_action(i, d),
+        lambda r: attrs.evolve(r, status=ActionStatus.IN_PROGRESS, result="已增设接待台"),
+        strategies.corrective_actions(),
     ),
 )
 
@@ -1121,6 +1148,179 @@ class AuditLogContract(StorageContractBase):
                 uow.audit.get(D2, "A1")
 
 
+class ScoringRecordsContract(StorageContractBase):
+    """Contract for the policy, survey and action reads the KPIs and reports depend on.
+
+    The reads the KPIs and reports take besides interactions: policy terms ending in a
+    window and their renewals, surveys answered in a period, actions still open — each
+    exact at its edges and scoped by dealer."""
+
+    def test_policies_ending_between_includes_both_edges(self) -> None:
+        uow, _ = self.fresh()
+        first, last = date(2026, 3, 1), date(2026, 3, 31)
+        ends = {
+            "P0": first - timedelta(days=1),
+            "P1": first,
+            "P3": date(2026, 3, 15),
+            "P2": date(2026, 3, 15),
+            "P4": last,
+            "P5": last + timedelta(days=1),
+        }
+        with uow:
+            for d in (D1, D2):
+                uow.customers.add(customer("C1", d))
+                uow.vehicles.add(vehicle("V1", d))
+            for pid, day in ends.items():
+                uow.insurance_policies.add(
+                    insurance_policy(pid, "V1", starts_on=day - timedelta(days=364), ends_on=day)
+                )
+            uow.insurance_policies.add(insurance_policy("P9", "V1", D2, ends_on=first))
+            found = uow.insurance_policies.ending_between(D1, DateRange(first, last))
+            one_day = uow.insurance_policies.ending_between(D1, DateRange(last, last))
+            none = uow.insurance_policies.ending_between(
+                D1, DateRange(date(2030, 1, 1), date(2030, 12, 31))
+            )
+        assert [p.id for p in found] == ["P1", "P2", "P3", "P4"]  # by (ends_on, id)
+        assert [p.id for p in one_day] == ["P4"]
+        assert none == []
+
+    def test_policy_histories_and_renewals(self) -> None:
+        uow, _ = self.fresh()
+        with uow:
+            uow.customers.add(customer("C1"))
+            uow.customers.add(customer("C2"))
+            uow.vehicles.add(vehicle("V1"))
+            uow.vehicles.add(vehicle("V2"))
+            terms = [
+                ("P2", "V1", "C1", date(2025, 3, 1), "P1", True),
+                ("P1", "V1", "C1", date(2024, 3, 1), None, True),
+                ("P3", "V1", "C2", date(2026, 3, 1), "P2", False),
+                ("P4", "V2", None, date(2026, 1, 1), None, True),
+                ("P5", "V2", "C2", date(2027, 1, 1), "P4", True),
+                ("P6", "V2", "C2", date(2027, 1, 1), "P4", False),  # two answers to one
+            ]
+            for pid, vid, cid, starts, renews, sold in terms:
+                uow.insurance_policies.add(
+                    insurance_policy(
+                        pid,
+                        vid,
+                        customer_id=None if cid is None else CustomerId(cid),
+                        starts_on=starts,
+                        ends_on=starts + timedelta(days=364),
+                        renewal_of=None if renews is None else PolicyId(renews),
+                        sold_by_dealer=sold,
+                    )
+                )
+            history = uow.insurance_policies.of_vehicle(D1, VehicleId("V1"))
+            held = uow.insurance_policies.of_customer(D1, CustomerId("C2"))
+            renewals = uow.insurance_policies.renewals_of(
+                D1, [PolicyId("P4"), PolicyId("P1"), PolicyId("P404"), PolicyId("P1")]
+            )
+            nothing = uow.insurance_policies.renewals_of(D1, [])
+            other_dealer = uow.insurance_policies.renewals_of(D2, [PolicyId("P1")])
+            with pytest.raises(NotFoundError):  # the vehicle must exist
+                uow.insurance_policies.add(insurance_policy("P7", "V404"))
+            with pytest.raises(NotFoundError):  # and a given customer too
+                uow.insurance_policies.add(
+                    insurance_policy("P7", "V1", customer_id=CustomerId("C404"))
+                )
+            v1 = uow.vehicles.get(D1, VehicleId("V1"))
+            with pytest.raises(ConflictError):  # a vehicle with policies stays
+                uow.vehicles.remove(D1, v1.id, version=v1.version)
+        assert [p.id for p in history] == ["P1", "P2", "P3"]  # by (starts_on, id)
+        assert [p.id for p in held] == ["P3", "P5", "P6"]
+        assert [(p.id, p.renewal_of) for p in renewals] == [
+            ("P2", "P1"),
+            ("P5", "P4"),
+            ("P6", "P4"),
+        ]
+        assert nothing == []
+        assert other_dealer == []
+
+    def test_policy_renewals_of_many_ids(self) -> None:
+        uow, _ = self.fresh()
+        n = 450  # more ids than one SQL statement's chunk
+        with uow:
+            uow.vehicles.add(vehicle("V1"))
+            uow.insurance_policies.add_many(
+                insurance_policy(f"R{k:04d}", "V1", renewal_of=PolicyId(f"P{k:04d}"))
+                for k in range(n)
+            )
+            renewals = uow.insurance_policies.renewals_of(
+                D1, (PolicyId(f"P{k:04d}") for k in range(1, n, 2))
+            )
+        assert [p.id for p in renewals] == [f"R{k:04d}" for k in range(1, n, 2)]
+
+    def test_surveys_answered_between_is_half_open(self) -> None:
+        uow, _ = self.fresh()
+        # March 2026 in Shanghai: from 28 February 16:00 UTC to 31 March 16:00 UTC
+        start = datetime(2026, 3, 1, tzinfo=SHANGHAI)
+        end = datetime(2026, 4, 1, tzinfo=SHANGHAI)
+        answered = {
+            "S0": start - timedelta(microseconds=1),
+            "S1": start,
+            "S3": datetime(2026, 3, 10, 2, 0, tzinfo=UTC),
+            "S2": datetime(2026, 3, 10, 10, 0, tzinfo=SHANGHAI),  # the same instant as S3
+            "S4": end - timedelta(microseconds=1),
+            "S5": end,
+        }
+        with uow:
+            uow.customers.add(customer("C1"))
+            uow.customers.add(customer("C2"))
+            for sid, at in answered.items():
+                uow.survey_responses.add(
+                    survey_response(
+                        sid,
+                        answered_at=at,
+                        customer_id=CustomerId("C1" if sid < "S3" else "C2"),
+                        answers=(SurveyAnswer("waiting_time", 4),),
+                    )
+                )
+            uow.survey_responses.add(survey_response("S9", D2, answered_at=start))
+            march = uow.survey_responses.answered_between(D1, start, end)
+            in_utc = uow.survey_responses.answered_between(
+                D1, start.astimezone(UTC), end.astimezone(UTC)
+            )
+            of_c1 = uow.survey_responses.of_customer(D1, CustomerId("C1"))
+            with pytest.raises(NotFoundError):
+                uow.survey_responses.add(survey_response("S7", customer_id=CustomerId("C404")))
+        assert [s.id for s in march] == ["S1", "S2", "S3", "S4"]  # oldest first, ties by id
+        assert in_utc == march
+        assert march[1].answered_at == answered["S2"]
+        assert march[1].answers == (SurveyAnswer("waiting_time", 4),)
+        assert [s.id for s in of_c1] == ["S0", "S1", "S2"]
+
+    def test_actions_still_open_and_opened_between(self) -> None:
+        uow, _ = self.fresh()
+        closed = T0 + timedelta(days=3)
+        actions = [
+            corrective_action("A1", deadline=date(2026, 3, 20)),
+            corrective_action("A2", deadline=date(2026, 3, 10), status=ActionStatus.IN_PROGRESS),
+            corrective_action(
+                "A3", deadline=date(2026, 3, 1), status=ActionStatus.DONE, closed_at=closed
+            ),
+            corrective_action(
+                "A4", deadline=date(2026, 3, 5), status=ActionStatus.CANCELLED, closed_at=closed
+            ),
+            corrective_action("A5", deadline=date(2026, 3, 10)),
+            corrective_action("A6", opened_at=T0 + timedelta(days=7)),
+            corrective_action("A0", opened_at=T0 - timedelta(microseconds=1)),
+        ]
+        with uow:
+            uow.corrective_actions.add_many(actions)
+            uow.corrective_actions.add(corrective_action("A1", D2))
+            still_open = uow.corrective_actions.still_open(D1)
+            week = uow.corrective_actions.opened_between(D1, T0, T0 + timedelta(days=7))
+            a1 = uow.corrective_actions.get(D1, "A1")  # type: ignore[arg-type]
+            uow.corrective_actions.update(
+                attrs.evolve(a1, status=ActionStatus.DONE, closed_at=closed, result="已完成")
+            )
+            after_closing = uow.corrective_actions.still_open(D1)
+        assert [a.id for a in still_open] == ["A2", "A5", "A0", "A6", "A1"]  # (deadline, id)
+        assert [a.id for a in week] == ["A1", "A2", "A3", "A4", "A5"]
+        assert [a.id for a in after_closing] == ["A2", "A5", "A0", "A6"]
+
+
 def _hits(subjects: list[AgendaSubject]) -> list[tuple[str, str, date, str | None]]:
     return [(h.kind.value, h.customer_id, h.on, h.vehicle_id) for s in subjects for h in s.hits]
 
@@ -1539,6 +1739,79 @@ class PersonalDataContract(StorageContractBase):
         assert len(data["interactions"]) == 2
         assert len(data["points"]) == 1
 
+    def test_export_and_erase_cover_policies_and_surveys(self) -> None:
+        uow, _ = self.fresh()
+        with uow:
+            uow.customers.add(customer("C1", mobile="13812345678"))
+            uow.customers.add(customer("C2", name="李雷"))
+            uow.vehicles.add(vehicle("V1"))
+            uow.insurance_policies.add(
+                insurance_policy(
+                    "P1",
+                    "V1",
+                    customer_id=CustomerId("C1"),
+                    insurer="平安产险",
+                    premium=Decimal("5230.00"),
+                )
+            )
+            uow.insurance_policies.add(
+                insurance_policy(
+                    "P2",
+                    "V1",
+                    customer_id=CustomerId("C1"),
+                    starts_on=date(2027, 3, 1),
+                    ends_on=date(2028, 2, 29),
+                    renewal_of=PolicyId("P1"),
+                    insurer="平安产险",
+                    premium=Decimal("4980.00"),
+                )
+            )
+            uow.insurance_policies.add(
+                insurance_policy("P3", "V1", customer_id=CustomerId("C2"), insurer="太平洋产险")
+            )
+            uow.survey_responses.add(
+                survey_response(
+                    "S1",
+                    customer_id=CustomerId("C1"),
+                    overall=4,
+                    would_recommend=Recommendation.PROBABLY,
+                    subject_interaction_id=InteractionId("I1"),
+                    answers=(SurveyAnswer("repair_quality", 4),),
+                )
+            )
+            uow.survey_responses.add(survey_response("S2", customer_id=CustomerId("C2")))
+            before = uow.export_customer(D1, CustomerId("C1"))
+            changed = uow.erase_customer(D1, CustomerId("C1"))
+            again = uow.erase_customer(D1, CustomerId("C1"))
+            after = uow.export_customer(D1, CustomerId("C1"))
+            p1, p2 = uow.insurance_policies.of_customer(D1, CustomerId("C1"))
+            p3 = uow.insurance_policies.get(D1, PolicyId("P3"))
+            (s1,) = uow.survey_responses.of_customer(D1, CustomerId("C1"))
+        assert [p["id"] for p in before["insurance_policies"]] == ["P1", "P2"]
+        assert before["insurance_policies"][0]["insurer"] == "平安产险"
+        assert [s["id"] for s in before["survey_responses"]] == ["S1"]
+        assert "李雷" not in json.dumps(before, ensure_ascii=False)
+        assert (changed, again) == (3, 0)  # the customer and two policies
+        # the renewal rate still reads the same terms, renewal link and seller
+        assert [(p.id, p.ends_on, p.renewal_of, p.sold_by_dealer) for p in (p1, p2)] == [
+            ("P1", date(2027, 2, 28), None, True),
+            ("P2", date(2028, 2, 29), "P1", True),
+        ]
+        assert (p1.insurer, p1.premium, p2.insurer, p2.premium) == (None, None, None, None)
+        assert (p3.insurer, p3.version) == ("太平洋产险", 1)  # another customer's term
+        # the survey counts as before: scores only, nothing that names anyone
+        assert (s1.overall, s1.would_recommend, s1.answers, s1.version) == (
+            4,
+            Recommendation.PROBABLY,
+            (SurveyAnswer("repair_quality", 4),),
+            1,
+        )
+        text = json.dumps(after, ensure_ascii=False)
+        for personal in ("13812345678", "平安产险", "5230.00"):
+            assert personal not in text
+        assert len(after["insurance_policies"]) == 2
+        assert len(after["survey_responses"]) == 1
+
 
 class StorageContract(
     RepositoryContract,
@@ -1549,6 +1822,7 @@ class StorageContract(
     QueryContract,
     AuditLogContract,
     AnchorQueryContract,
+    ScoringRecordsContract,
     TextContract,
     PersonalDataContract,
 ):

@@ -29,6 +29,7 @@ from zoneinfo import ZoneInfo
 
 from hypothesis import strategies as st
 
+from crm_core.domain.action import ActionId, ActionKind, ActionStatus, CorrectiveAction
 from crm_core.domain.case import Case, CaseKind, CaseSource, CaseStatus, CaseStatusChange
 from crm_core.domain.contact import Channel
 from crm_core.domain.customer import Customer, CustomerType, Gender, IdDocumentType
@@ -44,6 +45,7 @@ from crm_core.domain.ids import (
     TaskId,
     VehicleId,
 )
+from crm_core.domain.insurance import InsurancePolicy, PolicyId
 from crm_core.domain.interaction import (
     Callback,
     CallbackOutcome,
@@ -69,6 +71,7 @@ from crm_core.domain.membership import (
 from crm_core.domain.message import MessageStatus, OutboxMessage
 from crm_core.domain.rules import id_card, plate, uscc, vin
 from crm_core.domain.rules._cn_tables import AREA_CODES, DIVISION_CODES, MOBILE_PREFIXES
+from crm_core.domain.survey import SurveyId, SurveyKind, SurveyResponse, SurveySource
 from crm_core.domain.task import FollowUpTask, TaskStatus
 from crm_core.domain.vehicle import Ownership, UsageNature, Vehicle, VehicleClass
 
@@ -80,12 +83,14 @@ __all__ = [
     "chinese_names",
     "club_activities",
     "club_members",
+    "corrective_actions",
     "customers",
     "dates",
     "dealers",
     "details",
     "follow_up_tasks",
     "identifiers",
+    "insurance_policies",
     "interactions",
     "landlines",
     "mobiles",
@@ -99,6 +104,8 @@ __all__ = [
     "resident_ids",
     "sales",
     "staff",
+    "survey_answers",
+    "survey_responses",
     "texts",
     "usccs",
     "vehicles",
@@ -406,13 +413,18 @@ def repair_orders() -> st.SearchStrategy[RepairOrder]:
     )
 
 
-def callbacks() -> st.SearchStrategy[Callback]:
-    """The detail of a callback: any outcome, with or without scores, answers and issues."""
-    answers = st.builds(
+def survey_answers() -> st.SearchStrategy[SurveyAnswer]:
+    """Scores from 1 to 5 for the questionnaire items the callback calendars ask."""
+    return st.builds(
         SurveyAnswer,
         question=st.sampled_from(["repair_quality", "waiting_time", "staff", "price"]),
         score=st.integers(min_value=1, max_value=5),
     )
+
+
+def callbacks() -> st.SearchStrategy[Callback]:
+    """The detail of a callback: any outcome, with or without scores, answers and issues."""
+    answers = survey_answers()
     return st.builds(
         Callback,
         outcome=st.sampled_from(CallbackOutcome),
@@ -633,6 +645,80 @@ def referrals(draw: st.DrawFn) -> Referral:
     )
 
 
+@st.composite
+def insurance_policies(draw: st.DrawFn) -> InsurancePolicy:
+    """A term that ends on or after its first day and never renews itself."""
+    starts_on = draw(dates())
+    policy_id = draw(identifiers())
+    return InsurancePolicy(
+        id=PolicyId(policy_id),
+        dealer_id=DealerId(draw(identifiers())),
+        vehicle_id=VehicleId(draw(identifiers())),
+        starts_on=starts_on,
+        ends_on=draw(st.dates(min_value=starts_on, max_value=date(2099, 12, 31))),
+        customer_id=draw(_optional(identifiers().map(CustomerId))),
+        sold_by_dealer=draw(st.booleans()),
+        renewal_of=draw(
+            _optional(identifiers().filter(lambda value: value != policy_id).map(PolicyId))
+        ),
+        insurer=draw(_optional(texts(max_size=12))),
+        premium=draw(_optional(money())),
+        version=draw(_versions()),
+        updated_at=draw(_optional(aware_datetimes())),
+    )
+
+
+def survey_responses() -> st.SearchStrategy[SurveyResponse]:
+    """Any valid satisfaction survey response, with or without per-question answers."""
+    return st.builds(
+        SurveyResponse,
+        id=identifiers().map(SurveyId),
+        dealer_id=identifiers().map(DealerId),
+        kind=st.sampled_from(SurveyKind),
+        answered_at=aware_datetimes(),
+        overall=st.integers(min_value=1, max_value=5),
+        would_recommend=_optional(st.sampled_from(Recommendation)),
+        answers=st.lists(survey_answers(), max_size=4).map(tuple),
+        customer_id=_optional(identifiers().map(CustomerId)),
+        subject_interaction_id=_optional(identifiers().map(InteractionId)),
+        source=st.sampled_from(SurveySource),
+        version=_versions(),
+        updated_at=_optional(aware_datetimes()),
+    )
+
+
+@st.composite
+def corrective_actions(draw: st.DrawFn) -> CorrectiveAction:
+    """Any valid corrective or preventive action, open or closed.
+
+    ``closed_at`` is set exactly when its status is closed, and then not before it was
+    opened."""
+    opened_at = draw(aware_datetimes())
+    status = draw(st.sampled_from(ActionStatus))
+    closed_at = None
+    if status.is_closed:
+        after = draw(st.timedeltas(min_value=timedelta(0), max_value=timedelta(days=400)))
+        closed_at = opened_at + after
+    return CorrectiveAction(
+        id=ActionId(draw(identifiers())),
+        dealer_id=DealerId(draw(identifiers())),
+        kind=draw(st.sampled_from(ActionKind)),
+        issue=draw(texts(min_size=1, max_size=20).filter(str.strip)),
+        description=draw(texts(max_size=40)),
+        owner_id=StaffId(draw(identifiers())),
+        deadline=draw(dates()),
+        opened_at=opened_at,
+        status=status,
+        closed_at=closed_at,
+        approved_by=draw(_optional(identifiers().map(StaffId))),
+        case_id=draw(_optional(identifiers().map(CaseId))),
+        source_interaction_id=draw(_optional(identifiers().map(InteractionId))),
+        result=draw(_optional(texts(max_size=30))),
+        version=draw(_versions()),
+        updated_at=draw(_optional(aware_datetimes())),
+    )
+
+
 RECORD_STRATEGIES: dict[type[Any], st.SearchStrategy[Any]] = {
     Dealer: dealers(),
     Staff: staff(),
@@ -646,5 +732,8 @@ RECORD_STRATEGIES: dict[type[Any], st.SearchStrategy[Any]] = {
     ClubMember: club_members(),
     PointsEntry: points_entries(),
     Referral: referrals(),
+    InsurancePolicy: insurance_policies(),
+    SurveyResponse: survey_responses(),
+    CorrectiveAction: corrective_actions(),
 }
 """Every stored record type and a strategy for it; contract suites iterate over this."""

@@ -16,11 +16,16 @@ from crm_core import (
     CustomerId,
     CustomerType,
     DealerId,
+    InsurancePolicy,
     Interaction,
     InteractionId,
     InteractionKind,
     Ownership,
     OwnershipId,
+    PolicyId,
+    SurveyId,
+    SurveyKind,
+    SurveyResponse,
     Vehicle,
     VehicleId,
 )
@@ -127,3 +132,27 @@ def test_merge_repoints_and_audits(store: MemoryStorage) -> None:
         apply_merge(uow, stale, actor="test", at=at)
     with store.unit_of_work() as uow:
         assert {c.id for c in every(uow.customers, D1)} >= {"C2", "C8"}
+
+
+def test_merge_repoints_policies_and_surveys(store: MemoryStorage) -> None:
+    with store.unit_of_work() as uow:
+        uow.customers.add(person("C9", mobile="+86 138 1234 5671"))
+        uow.insurance_policies.add(
+            InsurancePolicy(id=PolicyId("P1"), dealer_id=D1, vehicle_id=VehicleId("V1"),
+                            starts_on=date(2026, 11, 16), ends_on=date(2027, 11, 15),
+                            customer_id=CustomerId("C9"))
+        )  # fmt: skip
+        uow.survey_responses.add(
+            SurveyResponse(id=SurveyId("S1"), dealer_id=D1, kind=SurveyKind.SALES,
+                           answered_at=datetime(2026, 11, 20, 3, tzinfo=UTC), overall=5,
+                           customer_id=CustomerId("C9"))
+        )  # fmt: skip
+    with store.unit_of_work() as uow:
+        [group] = find_duplicates(every(uow.customers, D1))
+        apply_merge(uow, group, actor="test", at=datetime(2026, 11, 23, tzinfo=UTC))
+    with store.unit_of_work() as uow:
+        assert uow.customers.get_many(D1, [CustomerId("C9")]) == {}
+        policy = uow.insurance_policies.get(D1, PolicyId("P1"))
+        response = uow.survey_responses.get(D1, SurveyId("S1"))
+    assert (policy.customer_id, policy.version) == ("C1", 2)
+    assert (response.customer_id, response.overall) == ("C1", 5)

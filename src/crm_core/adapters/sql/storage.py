@@ -56,6 +56,7 @@ from crm_core.adapters.sql._bulk import copy_columns, insert_columns
 from crm_core.adapters.sql._codec import Column, RowCodec
 from crm_core.adapters.sql._errors import translated
 from crm_core.adapters.sql.engine import create_engine
+from crm_core.domain.action import ActionId, ActionStatus, CorrectiveAction
 from crm_core.domain.anchor import AnchorKind
 from crm_core.domain.audit import AuditEntry
 from crm_core.domain.case import Case
@@ -72,6 +73,7 @@ from crm_core.domain.ids import (
     TaskId,
     VehicleId,
 )
+from crm_core.domain.insurance import InsurancePolicy, PolicyId
 from crm_core.domain.interaction import Interaction, InteractionKind, RepairOrder
 from crm_core.domain.membership import ClubMember, PointsEntry, Referral
 from crm_core.domain.message import MessageOutcome, MessageStatus, OutboxMessage
@@ -83,9 +85,11 @@ from crm_core.domain.ports.storage import (
     CaseRepository,
     Clock,
     ClubMemberRepository,
+    CorrectiveActionRepository,
     CustomerRepository,
     DateRange,
     DealerRepository,
+    InsurancePolicyRepository,
     InteractionRepository,
     OwnershipRepository,
     PointsLedgerRepository,
@@ -93,11 +97,13 @@ from crm_core.domain.ports.storage import (
     Repository,
     StaffRepository,
     StoredRecord,
+    SurveyResponseRepository,
     TaskRepository,
     TaskUpsertResult,
     UnitOfWork,
     VehicleRepository,
 )
+from crm_core.domain.survey import SurveyId, SurveyResponse
 from crm_core.domain.task import FollowUpTask
 from crm_core.domain.vehicle import Ownership, Vehicle
 from crm_core.errors import ConflictError, NotFoundError, RepositoryError
@@ -134,6 +140,9 @@ CODECS: dict[str, RowCodec[Any]] = {
     "club_members": RowCodec(ClubMember, schema.club_members),
     "points": RowCodec(PointsEntry, schema.points),
     "referrals": RowCodec(Referral, schema.referrals),
+    "insurance_policies": RowCodec(InsurancePolicy, schema.insurance_policies),
+    "survey_responses": RowCodec(SurveyResponse, schema.survey_responses),
+    "corrective_actions": RowCodec(CorrectiveAction, schema.corrective_actions),
     "audit": RowCodec(AuditEntry, schema.audit),
 }
 
@@ -205,6 +214,9 @@ class SqlUnitOfWork(UnitOfWork):
         self.club_members = _ClubMembers(self)
         self.points = _Points(self)
         self.referrals = _Referrals(self)
+        self.insurance_policies = _InsurancePolicies(self)
+        self.survey_responses = _SurveyResponses(self)
+        self.corrective_actions = _CorrectiveActions(self)
         self.audit = _Audit(self)
         self.anchors = _Anchors(self)
 
@@ -758,6 +770,67 @@ class _Referrals(_Repo[Referral, str], ReferralRepository):
         t = self._t
         return self._where(
             dealer_id, sa.or_(t.c.referrer_id == customer_id, t.c.referred_id == customer_id)
+        )
+
+
+class _InsurancePolicies(_Repo[InsurancePolicy, PolicyId], InsurancePolicyRepository):
+    table_name, noun = "insurance_policies", "insurance policy"
+
+    def of_vehicle(self, dealer_id: DealerId, vehicle_id: VehicleId) -> list[InsurancePolicy]:
+        t = self._t
+        return self._where(dealer_id, t.c.vehicle_id == vehicle_id, order=[t.c.starts_on])
+
+    def of_customer(self, dealer_id: DealerId, customer_id: CustomerId) -> list[InsurancePolicy]:
+        t = self._t
+        return self._where(dealer_id, t.c.customer_id == customer_id, order=[t.c.starts_on])
+
+    def ending_between(self, dealer_id: DealerId, days: DateRange) -> list[InsurancePolicy]:
+        t = self._t
+        return self._where(
+            dealer_id, t.c.ends_on.between(days.first, days.last), order=[t.c.ends_on]
+        )
+
+    def renewals_of(
+        self, dealer_id: DealerId, policy_ids: Iterable[PolicyId]
+    ) -> list[InsurancePolicy]:
+        found = [
+            policy
+            for chunk in _chunks(sorted(set(policy_ids)))
+            for policy in self._where(dealer_id, self._t.c.renewal_of.in_(chunk))
+        ]
+        return sorted(found, key=lambda p: p.id)
+
+
+class _SurveyResponses(_Repo[SurveyResponse, SurveyId], SurveyResponseRepository):
+    table_name, noun = "survey_responses", "survey response"
+
+    def of_customer(self, dealer_id: DealerId, customer_id: CustomerId) -> list[SurveyResponse]:
+        t = self._t
+        return self._where(dealer_id, t.c.customer_id == customer_id, order=[t.c.answered_at])
+
+    def answered_between(
+        self, dealer_id: DealerId, start: datetime, end: datetime
+    ) -> list[SurveyResponse]:
+        t = self._t
+        return self._where(
+            dealer_id, t.c.answered_at >= start, t.c.answered_at < end, order=[t.c.answered_at]
+        )
+
+
+class _CorrectiveActions(_Repo[CorrectiveAction, ActionId], CorrectiveActionRepository):
+    table_name, noun = "corrective_actions", "corrective action"
+
+    def still_open(self, dealer_id: DealerId) -> list[CorrectiveAction]:
+        t = self._t
+        open_statuses = sorted(s.value for s in ActionStatus if not s.is_closed)
+        return self._where(dealer_id, t.c.status.in_(open_statuses), order=[t.c.deadline])
+
+    def opened_between(
+        self, dealer_id: DealerId, start: datetime, end: datetime
+    ) -> list[CorrectiveAction]:
+        t = self._t
+        return self._where(
+            dealer_id, t.c.opened_at >= start, t.c.opened_at < end, order=[t.c.opened_at]
         )
 
 

@@ -45,6 +45,7 @@ from typing import Any, Generic, Protocol, Self, TypeVar
 import attrs
 
 from crm_core.domain import personal_data
+from crm_core.domain.action import ActionId, CorrectiveAction
 from crm_core.domain.anchor import AnchorKind
 from crm_core.domain.audit import AuditEntry
 from crm_core.domain.case import Case
@@ -61,9 +62,11 @@ from crm_core.domain.ids import (
     TaskId,
     VehicleId,
 )
+from crm_core.domain.insurance import InsurancePolicy, PolicyId
 from crm_core.domain.interaction import Interaction, InteractionKind
 from crm_core.domain.membership import ClubMember, PointsEntry, Referral
 from crm_core.domain.message import MessageOutcome, MessageStatus, OutboxMessage
+from crm_core.domain.survey import SurveyId, SurveyResponse
 from crm_core.domain.task import FollowUpTask
 from crm_core.domain.vehicle import Ownership, Vehicle
 from crm_core.errors import ValidationError
@@ -76,9 +79,11 @@ __all__ = [
     "CaseRepository",
     "Clock",
     "ClubMemberRepository",
+    "CorrectiveActionRepository",
     "CustomerRepository",
     "DateRange",
     "DealerRepository",
+    "InsurancePolicyRepository",
     "InteractionRepository",
     "OutboxRepository",
     "OwnershipRepository",
@@ -87,6 +92,7 @@ __all__ = [
     "Repository",
     "StaffRepository",
     "StoredRecord",
+    "SurveyResponseRepository",
     "TaskRepository",
     "TaskUpsertResult",
     "UnitOfWork",
@@ -453,6 +459,78 @@ class ReferralRepository(Repository[Referral, str]):
         """Referrals where the customer referred or was referred, in id order."""
 
 
+class InsurancePolicyRepository(Repository[InsurancePolicy, PolicyId]):
+    """Insurance policy terms, one per term: the renewal rate's input and renewal reminders.
+
+    Insurance policy terms, one record per term: the input of the renewal rate
+    (续保率, seed 000). ``add`` raises :class:`~crm_core.errors.NotFoundError` when the
+    vehicle, or a given customer, does not exist. ``renewal_of`` is not checked: a
+    renewal may continue a term the dealer only heard of and never stored."""
+
+    @abc.abstractmethod
+    def of_vehicle(self, dealer_id: DealerId, vehicle_id: VehicleId) -> list[InsurancePolicy]:
+        """The vehicle's insurance history: every term, in ``(starts_on, id)`` order."""
+
+    @abc.abstractmethod
+    def of_customer(self, dealer_id: DealerId, customer_id: CustomerId) -> list[InsurancePolicy]:
+        """The terms that name the customer as holder, in ``(starts_on, id)`` order."""
+
+    @abc.abstractmethod
+    def ending_between(self, dealer_id: DealerId, days: DateRange) -> list[InsurancePolicy]:
+        """Terms whose ``ends_on`` falls in ``days`` (both ends included), in
+        ``(ends_on, id)`` order: the renewal work list of the weeks ahead, and the
+        denominator of a period's renewal rate. (The planner's insurance-expiry
+        reminders read the vehicle's ``insurance_expiry``, which a host keeps at the end
+        of the term in force.)"""
+
+    @abc.abstractmethod
+    def renewals_of(
+        self, dealer_id: DealerId, policy_ids: Iterable[PolicyId]
+    ) -> list[InsurancePolicy]:
+        """Terms whose ``renewal_of`` is one of ``policy_ids``, in id order. With
+        :meth:`ending_between` this is everything the renewal rate of a period reads,
+        renewals sold after the period included."""
+
+
+class SurveyResponseRepository(Repository[SurveyResponse, SurveyId]):
+    """Satisfaction survey responses, read by the satisfaction and would-recommend KPIs.
+
+    Satisfaction survey responses (SSI / CSI, the dealer's, the carmaker's or an
+    agency's). ``add`` raises :class:`~crm_core.errors.NotFoundError` when a given
+    customer does not exist; ``subject_interaction_id`` is not checked (the carmaker's
+    survey may name an order the dealer keeps elsewhere)."""
+
+    @abc.abstractmethod
+    def of_customer(self, dealer_id: DealerId, customer_id: CustomerId) -> list[SurveyResponse]:
+        """The customer's responses, oldest first (ties by id)."""
+
+    @abc.abstractmethod
+    def answered_between(
+        self, dealer_id: DealerId, start: datetime, end: datetime
+    ) -> list[SurveyResponse]:
+        """Responses with ``start <= answered_at < end``, oldest first (ties by id): the
+        input of a period's satisfaction KPIs and survey summaries."""
+
+
+class CorrectiveActionRepository(Repository[CorrectiveAction, ActionId]):
+    """Corrective and preventive actions (整改 / 预防措施, seed 001) and their deadlines.
+
+    Owners, cases and
+    callbacks they name are not checked: an action outlives the staff list."""
+
+    @abc.abstractmethod
+    def still_open(self, dealer_id: DealerId) -> list[CorrectiveAction]:
+        """Actions whose status is not closed (``OPEN`` or ``IN_PROGRESS``), in
+        ``(deadline, id)`` order: the general manager's follow-up list, most urgent
+        first."""
+
+    @abc.abstractmethod
+    def opened_between(
+        self, dealer_id: DealerId, start: datetime, end: datetime
+    ) -> list[CorrectiveAction]:
+        """Actions with ``start <= opened_at < end``, oldest first (ties by id)."""
+
+
 class AuditLog(abc.ABC):
     """Append-only audit entries: who did what to which record (a merge, an erasure), when.
 
@@ -591,6 +669,9 @@ class UnitOfWork(abc.ABC):
     club_members: ClubMemberRepository
     points: PointsLedgerRepository
     referrals: ReferralRepository
+    insurance_policies: InsurancePolicyRepository
+    survey_responses: SurveyResponseRepository
+    corrective_actions: CorrectiveActionRepository
     audit: AuditLog
     anchors: AnchorQuery
 
