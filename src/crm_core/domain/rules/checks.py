@@ -32,6 +32,7 @@ from crm_core.domain.dealer import Staff
 from crm_core.domain.interaction import Interaction, InteractionKind, RepairOrder, Sale, ServiceKind
 from crm_core.domain.rules import email as email_rules
 from crm_core.domain.rules import id_card, person_name, phone, plate, uscc, vin
+from crm_core.domain.rules._support import ERROR, WARNING, violation
 from crm_core.domain.rules.email import EmailPolicy
 from crm_core.domain.rules.id_card import IdCardPolicy
 from crm_core.domain.rules.person_name import NamePolicy
@@ -189,7 +190,7 @@ def _typed(value: object, cls: type[T]) -> T | None:
 
 
 def _record_type(expected: str, value: object) -> tuple[Violation, ...]:
-    return (Violation("RECORD_TYPE", "", f"expected a {expected}, got {type(value).__name__}"),)
+    return (violation("RECORD_TYPE", "", f"expected a {expected}, got {type(value).__name__}"),)
 
 
 def _blank(value: object) -> bool:
@@ -205,10 +206,21 @@ def _finish(found: list[Violation], policy: RulePolicy) -> tuple[Violation, ...]
     overrides = policy.severity_overrides
     if overrides:
         found = [
-            Violation(v.code, v.field, v.message, overrides[v.code]) if v.code in overrides else v
+            violation(v.code, v.field, v.message, overrides[v.code]) if v.code in overrides else v
             for v in found
         ]
     return tuple(found)
+
+
+# Module names for enum members: see crm_core.domain.rules._support.ERROR.
+_INDIVIDUAL = CustomerType.INDIVIDUAL
+_COMPANY = CustomerType.COMPANY
+_RESIDENT_ID = IdDocumentType.RESIDENT_ID
+_USCC_DOCUMENT = IdDocumentType.USCC
+_MALE = Gender.MALE
+_FEMALE = Gender.FEMALE
+_GENDER_UNKNOWN = Gender.UNKNOWN
+_LANDLINE = phone.PhoneKind.LANDLINE
 
 
 def _check_phone(
@@ -222,13 +234,13 @@ def _check_phone(
 ) -> None:
     kind, digits, violations = phone.analyse(value, field, policy.phone)
     found.extend(violations)
-    if mobile_only and kind is phone.PhoneKind.LANDLINE and not violations:
+    if mobile_only and kind is _LANDLINE and not violations:
         found.append(
-            Violation(
+            violation(
                 "PHONE_NOT_MOBILE",
                 field,
                 "a landline in the mobile field: SMS will not reach it",
-                Severity.WARNING,
+                WARNING,
             )
         )
     if staff.numbers and (digits in staff.numbers if digits else value in staff):
@@ -236,41 +248,61 @@ def _check_phone(
 
 
 def _staff_number(field: str) -> Violation:
-    return Violation(
+    return violation(
         "PHONE_STAFF_NUMBER", field, "a dealer staff member's number entered as the customer's"
     )
 
 
+def _check_other_phone(
+    value: object, field: str, staff: StaffPhones, policy: RulePolicy, found: list[Violation]
+) -> bool:
+    """An office or home phone (not None) checked; True when it counts as a number."""
+    if phone.is_clean(value, policy.phone):
+        if staff.numbers and str(value).replace("-", "") in staff.numbers:
+            found.append(_staff_number(field))
+        return True
+    if value and not (type(value) is str and value.isspace()):
+        _check_phone(value, field, staff, policy, found)
+        return True
+    return False
+
+
 def _check_resident_id(
-    customer: Customer, policy: RulePolicy, today: date | None, found: list[Violation]
+    customer: Customer,
+    number: object,
+    policy: RulePolicy,
+    today: date | None,
+    found: list[Violation],
 ) -> None:
-    number = customer.id_number
-    if not id_card.is_clean(number, policy.id_card, today):
+    born = id_card.clean_birth_date(number, policy.id_card, today)
+    if born is None:
         violations = id_card.check(number, field="id_number", policy=policy.id_card, today=today)
         found.extend(violations)
-        if any(v.is_error for v in violations) or not isinstance(number, str):
+        if not isinstance(number, str) or any(v.severity is ERROR for v in violations):
             return
         number = id_card.compact(number)
-    assert isinstance(number, str)  # is_clean() and check() passed only text
-    if customer.birthday is not None and id_card.decode_birth_date(number) != customer.birthday:
+        born = id_card.decode_birth_date(number)
+    assert isinstance(number, str)  # clean_birth_date() and check() passed only text
+    birthday = customer.birthday
+    if birthday is not None and born != birthday:
         found.append(
-            Violation(
+            violation(
                 "ID_CARD_BIRTHDAY_MISMATCH",
                 "birthday",
                 "differs from the birth date in the ID number",
-                Severity.WARNING,
+                WARNING,
             )
         )
     gender = customer.gender
-    if gender is not Gender.UNKNOWN and gender is not (
-        Gender.MALE if number[16] in "13579" else Gender.FEMALE
+    if gender is not _GENDER_UNKNOWN and gender is not (
+        _MALE if number[16] in "13579" else _FEMALE
     ):
         found.append(
-            Violation(
+            violation(
                 "ID_CARD_GENDER_MISMATCH",
                 "gender",
                 "differs from the gender encoded in the ID number",
-                Severity.WARNING,
+                WARNING,
             )
         )
 
@@ -278,46 +310,38 @@ def _check_resident_id(
 def _check_customer(
     customer: Customer, staff: StaffPhones, policy: RulePolicy, today: date | None
 ) -> list[Violation]:
-    # The hot path of a bulk check. Each field first gets its module's is_clean() (one
-    # regex, no compaction, no allocation); only a value that fails it is diagnosed.
-    # Blank tests are inlined (``not v or v.isspace()``) rather than calls.
+    # The hot path of a bulk check, written for CPython's sake: each field first gets its
+    # module's is_clean() (one regex, no compaction, no allocation) and only a value that
+    # fails it is diagnosed; blank tests are inlined (``not v or v.isspace()``), enum
+    # members are module names, and the rarely filled fields cost one ``is None``.
     found: list[Violation] = []
     name = customer.name
     is_stock_placeholder = name == policy.stock_marker
     kind: object = customer.type  # a hand-built record may hold anything
-    if kind is CustomerType.INDIVIDUAL:
+    if kind is _INDIVIDUAL:
         if not is_stock_placeholder and not person_name.is_clean(name, policy.name):
             found.extend(person_name.check(name, field="name", policy=policy.name))
-    elif kind is CustomerType.COMPANY:
+    elif kind is _COMPANY:
         _check_company(customer, policy, found)
     else:
-        found.append(Violation("RECORD_TYPE", "type", "not a customer type"))
-    phones = 0
+        found.append(violation("RECORD_TYPE", "type", "not a customer type"))
+    has_phone = False
     mobile = customer.mobile
     if mobile is not None and phone.is_clean(mobile, policy.phone) and mobile[0] == "1":
-        phones += 1
+        has_phone = True
         if staff.numbers and mobile in staff.numbers:
             found.append(_staff_number("mobile"))
     elif mobile and not (type(mobile) is str and mobile.isspace()):
-        phones += 1
+        has_phone = True
         _check_phone(mobile, "mobile", staff, policy, found, mobile_only=True)
-    for field, value in (
-        ("office_phone", customer.office_phone),
-        ("home_phone", customer.home_phone),
-    ):
-        if value is None:
-            continue
-        if phone.is_clean(value, policy.phone):
-            phones += 1
-            if staff.numbers and str(value).replace("-", "") in staff.numbers:
-                found.append(_staff_number(field))
-        elif value and not (type(value) is str and value.isspace()):
-            phones += 1
-            _check_phone(value, field, staff, policy, found)
-    if not phones and not is_stock_placeholder:
-        found.append(
-            Violation("CUSTOMER_NO_PHONE", "mobile", "no phone number at all", Severity.WARNING)
-        )
+    office = customer.office_phone
+    if office is not None and _check_other_phone(office, "office_phone", staff, policy, found):
+        has_phone = True
+    home = customer.home_phone
+    if home is not None and _check_other_phone(home, "home_phone", staff, policy, found):
+        has_phone = True
+    if not has_phone and not is_stock_placeholder:
+        found.append(violation("CUSTOMER_NO_PHONE", "mobile", "no phone number at all", WARNING))
     email = customer.email
     if (
         email
@@ -327,7 +351,20 @@ def _check_customer(
         found.extend(email_rules.check(email, field="email", policy=policy.email))
     id_number = customer.id_number
     if id_number and not (type(id_number) is str and id_number.isspace()):
-        _check_id_document(customer, policy, today, found)
+        id_type = customer.id_type
+        if id_type is _RESIDENT_ID:
+            _check_resident_id(customer, id_number, policy, today, found)
+        elif id_type is _USCC_DOCUMENT:
+            found.extend(uscc.check(id_number, field="id_number", policy=policy.uscc))
+        elif id_type is None:
+            found.append(
+                violation(
+                    "ID_TYPE_MISSING",
+                    "id_type",
+                    "an ID number without its document type",
+                    WARNING,
+                )
+            )
     postcode = customer.postcode
     if postcode and not (
         type(postcode) is str
@@ -335,15 +372,13 @@ def _check_customer(
             postcode.isspace() or (len(postcode) == 6 and postcode.isdigit() and postcode.isascii())
         )
     ):
-        found.append(
-            Violation("POSTCODE_FORMAT", "postcode", "a postcode has six digits", Severity.WARNING)
-        )
+        found.append(violation("POSTCODE_FORMAT", "postcode", "a postcode has six digits", WARNING))
     return found
 
 
 def _check_company(customer: Customer, policy: RulePolicy, found: list[Violation]) -> None:
     if _blank(customer.name) or not isinstance(customer.name, str):
-        found.append(Violation("NAME_MISSING", "name", "no company name"))
+        found.append(violation("NAME_MISSING", "name", "no company name"))
     if not _blank(customer.contact_person) and not person_name.is_clean(
         customer.contact_person, policy.name
     ):
@@ -353,33 +388,15 @@ def _check_company(customer: Customer, policy: RulePolicy, found: list[Violation
     if _blank(customer.uscc):
         if policy.company_needs_uscc:
             found.append(
-                Violation(
+                violation(
                     "COMPANY_NO_USCC",
                     "uscc",
                     "a company customer without its unified social credit code",
-                    Severity.WARNING,
+                    WARNING,
                 )
             )
     elif not uscc.is_clean(customer.uscc, policy.uscc):
         found.extend(uscc.check(customer.uscc, field="uscc", policy=policy.uscc))
-
-
-def _check_id_document(
-    customer: Customer, policy: RulePolicy, today: date | None, found: list[Violation]
-) -> None:
-    if customer.id_type is IdDocumentType.RESIDENT_ID:
-        _check_resident_id(customer, policy, today, found)
-    elif customer.id_type is IdDocumentType.USCC:
-        found.extend(uscc.check(customer.id_number, field="id_number", policy=policy.uscc))
-    elif customer.id_type is None:
-        found.append(
-            Violation(
-                "ID_TYPE_MISSING",
-                "id_type",
-                "an ID number without its document type",
-                Severity.WARNING,
-            )
-        )
 
 
 def check_customer(
@@ -402,18 +419,20 @@ def check_customer(
     >>> [v.code for v in check_customer(c, staff=staff)]
     ['PHONE_STAFF_NUMBER']
     """
-    record = _typed(customer, Customer)
-    if record is None:
-        return _record_type("Customer", customer)
-    return _finish(_check_customer(record, staff, policy, today), policy)
+    record: object = customer  # a host's import may pass anything
+    if not isinstance(record, Customer):
+        return _record_type("Customer", record)
+    found = _check_customer(record, staff, policy, today)
+    return _finish(found, policy) if found else ()
 
 
 def _check_vehicle(vehicle: Vehicle, policy: RulePolicy) -> list[Violation]:
     found: list[Violation] = []
-    if not vin.is_clean(vehicle.vin):
-        found.extend(vin.check(vehicle.vin, field="vin", policy=policy.vin))
+    number = vehicle.vin
+    if not vin.is_clean(number):
+        found.extend(vin.check(number, field="vin", policy=policy.vin))
     licence = vehicle.plate
-    if not plate.is_clean(licence, policy.plate) and not _blank(licence):
+    if licence is not None and not plate.is_clean(licence, policy.plate) and not _blank(licence):
         found.extend(plate.check(licence, field="plate", policy=policy.plate))
     purchased, delivered = vehicle.purchase_date, vehicle.delivery_date
     if (
@@ -423,9 +442,7 @@ def _check_vehicle(vehicle: Vehicle, policy: RulePolicy) -> list[Violation]:
         and not vehicle.is_used
     ):
         found.append(
-            Violation(
-                "VEHICLE_DATES", "delivery_date", "delivered before it was bought", Severity.WARNING
-            )
+            violation("VEHICLE_DATES", "delivery_date", "delivered before it was bought", WARNING)
         )
     return found
 
@@ -443,10 +460,11 @@ def check_vehicle(
     >>> [v.code for v in check_vehicle(v)]
     ['PLATE_JOINING_SYMBOL']
     """
-    record = _typed(vehicle, Vehicle)
-    if record is None:
-        return _record_type("Vehicle", vehicle)
-    return _finish(_check_vehicle(record, policy), policy)
+    record: object = vehicle
+    if not isinstance(record, Vehicle):
+        return _record_type("Vehicle", record)
+    found = _check_vehicle(record, policy)
+    return _finish(found, policy) if found else ()
 
 
 def _nested(found: list[Violation], prefix: str, violations: Iterable[Violation]) -> None:
@@ -477,7 +495,7 @@ def _vehicle_part(raw: object, policy: RulePolicy, found: list[Violation]) -> Ve
 
 def _mismatch(found: list[Violation], field: str, record: str) -> None:
     found.append(
-        Violation("REPORT_MISMATCH", field, f"the report's {record} is not the one it refers to")
+        violation("REPORT_MISMATCH", field, f"the report's {record} is not the one it refers to")
     )
 
 
@@ -502,7 +520,7 @@ def check_sale_report(
     vehicle = _vehicle_part(checked.vehicle, policy, found)
     sale = _typed(checked.sale, Interaction)
     if sale is None or sale.kind not in (InteractionKind.ORDER, InteractionKind.DELIVERY):
-        found.append(Violation("REPORT_KIND", "sale", "not an order or a delivery"))
+        found.append(violation("REPORT_KIND", "sale", "not an order or a delivery"))
         return _finish(found, policy)
     detail = _typed(sale.detail, Sale)
     if customer is None or vehicle is None:
@@ -514,12 +532,12 @@ def check_sale_report(
     customer_type = _typed(customer.type, CustomerType)
     usage = _typed(vehicle.usage, UsageNature)
     if usage is None:
-        found.append(Violation("RECORD_TYPE", "vehicle.usage", "not a usage nature"))
+        found.append(violation("RECORD_TYPE", "vehicle.usage", "not a usage nature"))
     elif customer_type is not None and usage not in policy.usage.allowed.get(
         customer_type, frozenset()
     ):
         found.append(
-            Violation(
+            violation(
                 "USAGE_MISMATCH",
                 "vehicle.usage",
                 f"usage nature {usage} does not fit customer type {customer_type}",
@@ -529,7 +547,7 @@ def check_sale_report(
     marked = policy.test_drive_marker in remarks
     if vehicle.is_test_drive and not marked:
         found.append(
-            Violation(
+            violation(
                 "TEST_DRIVE_NOT_MARKED",
                 "sale.detail.remarks",
                 f"a dealer test-drive car: the remarks must say {policy.test_drive_marker}",
@@ -537,20 +555,20 @@ def check_sale_report(
         )
     elif marked and not vehicle.is_test_drive:
         found.append(
-            Violation(
+            violation(
                 "TEST_DRIVE_NOT_FLAGGED",
                 "vehicle.is_test_drive",
                 f"the remarks say {policy.test_drive_marker} but the car is not flagged as one",
-                Severity.WARNING,
+                WARNING,
             )
         )
     if vehicle.is_stock:
         found.append(
-            Violation(
+            violation(
                 "STOCK_VEHICLE_SOLD",
                 "vehicle.is_stock",
                 f"a sold car still flagged as {policy.stock_marker}",
-                Severity.WARNING,
+                WARNING,
             )
         )
     return _finish(found, policy)
@@ -562,7 +580,7 @@ def _check_stock_names(
     marker = policy.stock_marker
     if customer is not None and customer.name != marker:
         found.append(
-            Violation(
+            violation(
                 "STOCK_NOT_MARKED",
                 "customer.name",
                 f"a stock or pre-delivery car serviced under a name or number; "
@@ -571,7 +589,7 @@ def _check_stock_names(
         )
     if not _blank(order.reporter_name) and order.reporter_name != marker:
         found.append(
-            Violation(
+            violation(
                 "STOCK_NOT_MARKED",
                 "order.detail.reporter_name",
                 f"a stock or pre-delivery car: the reporter must be {marker}",
@@ -605,7 +623,7 @@ def check_repair_order(
     order = _typed(checked.order, Interaction)
     detail = _typed(order.detail, RepairOrder) if order is not None else None
     if order is None or order.kind is not InteractionKind.REPAIR_ORDER or detail is None:
-        found.append(Violation("REPORT_KIND", "order", "not a repair order with its detail"))
+        found.append(violation("REPORT_KIND", "order", "not a repair order with its detail"))
         return _finish(found, policy)
     if vehicle is None or (customer is None and checked.customer is not None):
         return _finish(found, policy)
@@ -618,20 +636,20 @@ def check_repair_order(
     else:
         if customer is not None and customer.name == policy.stock_marker:
             found.append(
-                Violation(
+                violation(
                     "STOCK_NOT_FLAGGED",
                     "vehicle.is_stock",
                     f"recorded as {policy.stock_marker} but the car is not flagged as stock",
-                    Severity.WARNING,
+                    WARNING,
                 )
             )
         if _blank(detail.reporter_name):
             found.append(
-                Violation(
+                violation(
                     "REPORTER_MISSING",
                     "order.detail.reporter_name",
                     "no reporter: the after-sales callback goes to the reporter",
-                    Severity.WARNING,
+                    WARNING,
                 )
             )
         else:
@@ -643,11 +661,11 @@ def check_repair_order(
             )
         if _blank(vehicle.plate):
             found.append(
-                Violation(
+                violation(
                     "REPAIR_NO_PLATE",
                     "vehicle.plate",
                     "a repair order without the car's plate",
-                    Severity.WARNING,
+                    WARNING,
                 )
             )
     for field in ("reporter_phone", "callback_phone"):

@@ -37,6 +37,7 @@ from crm_core.domain.rules._support import (
     not_text,
     raise_first_error,
     require_text,
+    violation,
 )
 from crm_core.domain.rules.violation import Severity, Violation
 from crm_core.errors import (
@@ -53,6 +54,7 @@ __all__ = [
     "birth_date",
     "calc_check_digit",
     "check",
+    "clean_birth_date",
     "compact",
     "decode_birth_date",
     "format",
@@ -128,6 +130,34 @@ def decode_birth_date(number: str) -> date | None:
         return None
 
 
+def clean_birth_date(
+    value: object, policy: IdCardPolicy = DEFAULT_POLICY, today: date | None = None
+) -> date | None:
+    """The birth date of a number :func:`check` finds nothing wrong with, read without
+    compacting; ``None`` for every other value ("look closer", not "wrong").
+
+    A record check needs both answers — is the number clean, and when was its holder
+    born (to compare with the record's birthday) — and this gives them in one pass.
+
+    >>> clean_birth_date("11010519491231002X"), clean_birth_date("11010519491231002x")
+    (datetime.date(1949, 12, 31), None)
+    """
+    if (
+        type(value) is not str
+        or _SHAPE.fullmatch(value) is None
+        or value[17] != _CHECK[2 * int(value[:17], 13) % 11]  # _check_char, inlined
+        or value[:6] not in policy.division_codes
+    ):
+        return None
+    try:
+        born = date.fromisoformat(value[6:14])  # eight digits: the shape said so
+    except ValueError:
+        return None
+    if born.year < policy.earliest_birth_year or (today is not None and born > today):
+        return None
+    return born
+
+
 def is_clean(
     value: object, policy: IdCardPolicy = DEFAULT_POLICY, today: date | None = None
 ) -> bool:
@@ -137,19 +167,7 @@ def is_clean(
     >>> is_clean("11010519491231002X"), is_clean("11010519491231002x")
     (True, False)
     """
-    if (
-        type(value) is not str
-        or _SHAPE.fullmatch(value) is None
-        or value[17] != _check_char(value)
-        or value[:6] not in policy.division_codes
-    ):
-        return False
-    born = decode_birth_date(value)
-    return (
-        born is not None
-        and born.year >= policy.earliest_birth_year
-        and (today is None or born <= today)
-    )
+    return clean_birth_date(value, policy, today) is not None
 
 
 def check(
@@ -163,14 +181,14 @@ def check(
     date in the future is reported too (the library never reads the clock itself)."""
     if not isinstance(value, str):
         return not_text(field, "ID_CARD_FORMAT", value)
-    if is_clean(value, policy, today):
+    if clean_birth_date(value, policy, today) is not None:
         return ()
     found: list[Violation] = []
     number = value
     if not _SHAPE.fullmatch(value):
         number = compact(value) if len(value) < 64 else value
         if not number:
-            return (Violation("ID_CARD_MISSING", field, "no ID number"),)
+            return (violation("ID_CARD_MISSING", field, "no ID number"),)
         if number != value:
             found.append(
                 not_normalised(
@@ -181,7 +199,7 @@ def check(
             )
         if len(number) == 15 and number.isdigit():
             found.append(
-                Violation(
+                violation(
                     "ID_CARD_FIRST_GENERATION",
                     field,
                     "a 15-digit first-generation number, no longer valid since 2013",
@@ -190,26 +208,26 @@ def check(
             return tuple(found)
         if len(number) != 18:
             found.append(
-                Violation("ID_CARD_LENGTH", field, f"{len(number)} characters; an ID has 18")
+                violation("ID_CARD_LENGTH", field, f"{len(number)} characters; an ID has 18")
             )
             return tuple(found)
         if not _SHAPE.fullmatch(number):
             found.append(
-                Violation("ID_CARD_FORMAT", field, "17 digits and a digit or X are expected")
+                violation("ID_CARD_FORMAT", field, "17 digits and a digit or X are expected")
             )
             return tuple(found)
     if number[17] != _check_char(number):
-        found.append(Violation("ID_CARD_CHECKSUM", field, "check character does not match"))
+        found.append(violation("ID_CARD_CHECKSUM", field, "check character does not match"))
     born = decode_birth_date(number)
     if born is None or born.year < policy.earliest_birth_year:
-        found.append(Violation("ID_CARD_BIRTH_DATE", field, "the birth date does not exist"))
+        found.append(violation("ID_CARD_BIRTH_DATE", field, "the birth date does not exist"))
     elif today is not None and born > today:
-        found.append(Violation("ID_CARD_BIRTH_DATE", field, "the birth date is in the future"))
+        found.append(violation("ID_CARD_BIRTH_DATE", field, "the birth date is in the future"))
     if number[:2] not in policy._provinces:
-        found.append(Violation("ID_CARD_PROVINCE", field, "unknown province code"))
+        found.append(violation("ID_CARD_PROVINCE", field, "unknown province code"))
     elif number[:6] not in policy.division_codes:
         found.append(
-            Violation(
+            violation(
                 "ID_CARD_AREA_UNKNOWN",
                 field,
                 "division code not in the GB/T 2260 list (may be a merged county)",

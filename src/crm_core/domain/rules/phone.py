@@ -43,6 +43,7 @@ from crm_core.domain.rules._support import (
     not_text,
     raise_first_error,
     require_text,
+    violation,
 )
 from crm_core.domain.rules.violation import Violation
 from crm_core.errors import InvalidComponent, InvalidFormat, InvalidLength, ValidationError
@@ -84,6 +85,10 @@ _COUNTRY = re.compile(r"(?:\+|00)86")
 class PhoneKind(enum.StrEnum):
     MOBILE = "mobile"
     LANDLINE = "landline"
+
+
+_MOBILE = PhoneKind.MOBILE  # module names for the hot path, see _support.ERROR
+_LANDLINE = PhoneKind.LANDLINE
 
 
 @attrs.frozen(slots=True)
@@ -132,57 +137,93 @@ def compact(value: str) -> str:
 
 def _local_violations(
     digits: str, field: str, policy: PhonePolicy
-) -> tuple[PhoneKind | None, list[Violation]]:
+) -> tuple[PhoneKind | None, str | None, tuple[Violation, ...]]:
+    """The kind of a compact number, its area code (landlines) and its defects."""
     if not digits.isdigit() or not digits.isascii():
-        return None, [Violation("PHONE_FORMAT", field, "contains characters that are not digits")]
+        return (
+            None,
+            None,
+            (violation("PHONE_FORMAT", field, "contains characters that are not digits"),),
+        )
     if digits[0] == "1":
         if len(digits) != 11:
-            return PhoneKind.MOBILE, [
-                Violation("PHONE_LENGTH", field, f"{len(digits)} digits; a mobile number has 11")
-            ]
+            return (
+                _MOBILE,
+                None,
+                (
+                    violation(
+                        "PHONE_LENGTH", field, f"{len(digits)} digits; a mobile number has 11"
+                    ),
+                ),
+            )
         if not policy.is_mobile_block(digits):
-            return PhoneKind.MOBILE, [
-                Violation(
-                    "PHONE_UNKNOWN_PREFIX", field, "not an allocated mobile block (e.g. 138, 199)"
-                )
-            ]
-        return PhoneKind.MOBILE, []
+            return (
+                _MOBILE,
+                None,
+                (
+                    violation(
+                        "PHONE_UNKNOWN_PREFIX",
+                        field,
+                        "not an allocated mobile block (e.g. 138, 199)",
+                    ),
+                ),
+            )
+        return _MOBILE, None, ()
     if digits[0] == "0":
         area = policy.area_code(digits)
         if area is None:
-            return PhoneKind.LANDLINE, [
-                Violation("PHONE_UNKNOWN_AREA_CODE", field, "does not start with a known area code")
-            ]
+            return (
+                _LANDLINE,
+                None,
+                (
+                    violation(
+                        "PHONE_UNKNOWN_AREA_CODE", field, "does not start with a known area code"
+                    ),
+                ),
+            )
         local = digits[len(area) :]
         lengths = policy.area_codes[area]
         if len(local) not in lengths:
-            expected = " or ".join(str(n) for n in lengths)
-            return PhoneKind.LANDLINE, [
-                Violation(
-                    "PHONE_LENGTH",
-                    field,
-                    f"{len(local)} digits after area code {area}; local numbers there have "
-                    f"{expected}",
-                )
-            ]
-        if local[0] in "01":
-            return PhoneKind.LANDLINE, [
-                Violation("PHONE_FORMAT", field, "a local number never starts with 0 or 1")
-            ]
-        return PhoneKind.LANDLINE, []
-    if len(digits) in (7, 8):
-        return PhoneKind.LANDLINE, [
-            Violation(
-                "PHONE_NO_AREA_CODE",
-                field,
-                "a landline or PHS (小灵通) number without its area code",
+            expected = " or ".join(map(str, lengths))
+            return (
+                _LANDLINE,
+                area,
+                (
+                    violation(
+                        "PHONE_LENGTH",
+                        field,
+                        f"{len(local)} digits after area code {area}; local numbers there have "
+                        f"{expected}",
+                    ),
+                ),
             )
-        ]
-    return None, [Violation("PHONE_FORMAT", field, "neither a mobile nor a landline number")]
+        if local[0] in "01":
+            return (
+                _LANDLINE,
+                area,
+                (violation("PHONE_FORMAT", field, "a local number never starts with 0 or 1"),),
+            )
+        return _LANDLINE, area, ()
+    if len(digits) in (7, 8):
+        # area_code() too: a host's plan may have area codes without the trunk 0
+        return (
+            _LANDLINE,
+            policy.area_code(digits),
+            (
+                violation(
+                    "PHONE_NO_AREA_CODE",
+                    field,
+                    "a landline or PHS (小灵通) number without its area code",
+                ),
+            ),
+        )
+    return None, None, (violation("PHONE_FORMAT", field, "neither a mobile nor a landline number"),)
 
 
 def _separator_in_area_code(raw: str, area: str) -> bool:
     """True when a separator splits the area code (``0-21…``, ``02-1…``, ``(02)1…``)."""
+    if raw.startswith(area) and not _COUNTRY.match(raw):
+        return False  # the usual 0571-8888888: the area code keyed whole, first
     text = nfkc(raw.strip())
     country = _COUNTRY.match(text)
     text = (text[country.end() :] if country else text).lstrip(_SEPARATORS)
@@ -228,26 +269,24 @@ def analyse(
         return None, "", not_text(field, "PHONE_FORMAT", value)
     if is_clean(value, policy):
         if value[0] == "1":
-            return PhoneKind.MOBILE, value, ()
-        return PhoneKind.LANDLINE, value.replace("-", ""), ()
+            return _MOBILE, value, ()
+        return _LANDLINE, value.replace("-", ""), ()
     if len(value) > 40:
-        return None, "", (Violation("PHONE_FORMAT", field, f"{len(value)} characters long"),)
+        return None, "", (violation("PHONE_FORMAT", field, f"{len(value)} characters long"),)
     digits = compact(value)
     if not digits:
-        return None, "", (Violation("PHONE_MISSING", field, "no phone number"),)
-    phone_kind, found = _local_violations(digits, field, policy)
-    if phone_kind is PhoneKind.LANDLINE:
-        area = policy.area_code(digits)
-        if area is not None and _separator_in_area_code(value, area):
-            found.insert(
-                0,
-                Violation(
-                    "PHONE_SEPARATOR_IN_AREA_CODE",
-                    field,
-                    f"a separator inside area code {area}; key it as {area}-…",
-                ),
-            )
-    return phone_kind, digits, tuple(found)
+        return None, "", (violation("PHONE_MISSING", field, "no phone number"),)
+    phone_kind, area, found = _local_violations(digits, field, policy)
+    if area is not None and _separator_in_area_code(value, area):
+        found = (
+            violation(
+                "PHONE_SEPARATOR_IN_AREA_CODE",
+                field,
+                f"a separator inside area code {area}; key it as {area}-…",
+            ),
+            *found,
+        )
+    return phone_kind, digits, found
 
 
 def check(

@@ -39,6 +39,7 @@ from crm_core.domain.rules._support import (
     not_text,
     raise_first_error,
     require_text,
+    violation,
 )
 from crm_core.domain.rules.violation import Violation
 from crm_core.errors import InvalidComponent, InvalidFormat, InvalidLength, ValidationError
@@ -142,38 +143,41 @@ def check(
         return not_text(field, "PLATE_FORMAT", value)
     if policy._pattern.fullmatch(value):
         return ()
-    if not value.strip():
-        return (Violation("PLATE_MISSING", field, "no plate number"),)
-    if policy.is_placeholder(value):
+    stripped = value.strip()
+    if not stripped:
+        return (violation("PLATE_MISSING", field, "no plate number"),)
+    if stripped in policy.placeholders:
         return (
-            Violation(
+            violation(
                 "PLATE_PLACEHOLDER",
                 field,
                 "a placeholder, not a plate; leave the field empty until the car is registered",
             ),
         )
     found: list[Violation] = []
-    stripped = value.strip()
-    if any(c in policy.joining_symbols or c.isspace() for c in stripped):
+    bare = policy._strip.sub("", stripped)  # _strip's class: whitespace and joining symbols
+    if bare != stripped:
         found.append(
-            Violation(
+            violation(
                 "PLATE_JOINING_SYMBOL",
                 field,
                 "contains a space or joining symbol; key the plate as 沪A12345",
             )
         )
     plate = canonical(stripped, policy._strip)
-    if plate != policy._strip.sub("", stripped):
+    if plate != bare:
         found.append(
             not_normalised("PLATE_NOT_NORMALISED", field, "lower-case or full-width letters")
         )
     if policy._pattern.fullmatch(plate):
         return tuple(found)
+    named = False  # a defect more telling than "wrong length" or "wrong format"
     first = plate[:1]
     if first and first not in policy.provinces and first != "使" and not first.isdigit():
+        named = True
         if first.isascii():
             found.append(
-                Violation(
+                violation(
                     "PLATE_NO_PROVINCE",
                     field,
                     "starts without the province abbreviation (沪, 京, 粤…)",
@@ -181,28 +185,29 @@ def check(
             )
         else:
             found.append(
-                Violation(
+                violation(
                     "PLATE_UNKNOWN_PROVINCE",
                     field,
                     "the first character is not a province abbreviation",
                 )
             )
     if "I" in plate or "O" in plate:
+        named = True
         found.append(
-            Violation(
+            violation(
                 "PLATE_LETTER_I_O",
                 field,
                 "plates never use the letters I and O (read 1 and 0)",
             )
         )
-    if not any(v.code.startswith(("PLATE_NO_", "PLATE_UNKNOWN", "PLATE_LETTER")) for v in found):
+    if not named:
         if len(plate) not in (7, 8):
             found.append(
-                Violation("PLATE_LENGTH", field, f"{len(plate)} characters; a plate has 7 or 8")
+                violation("PLATE_LENGTH", field, f"{len(plate)} characters; a plate has 7 or 8")
             )
         else:
             found.append(
-                Violation(
+                violation(
                     "PLATE_FORMAT",
                     field,
                     "not an ordinary, new-energy or special plate of GA 36-2018",

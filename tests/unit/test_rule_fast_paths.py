@@ -1,0 +1,154 @@
+"""The rule modules' fast paths agree with the plain formulas and the full diagnosis.
+
+The bulk checks are written for speed (see docs/performance.md): checksums as big-integer
+or base-n arithmetic, a clean test before every diagnosis, shortcuts around repeated
+Unicode normalisation, shared violation values. Each shortcut is held here to the
+straightforward version it replaces, on generated input.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from crm_core.domain.rules import Severity, Violation, email, id_card, phone, plate, uscc, vin
+from crm_core.domain.rules import _support as support
+from crm_core.domain.rules.email import EmailPolicy
+from crm_core.domain.rules.id_card import IdCardPolicy
+from crm_core.testing.strategies import mobiles, resident_ids, usccs, vins
+
+VIN_WEIGHTS = (8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2)
+
+
+@given(st.text(alphabet=vin.ALPHABET, min_size=17, max_size=17))
+def test_weighted_sum_is_the_textbook_sum(value: str) -> None:
+    values = vin._TRANSLITERATION
+    assert vin._weighted_sum(value) == sum(
+        w * values[c] for w, c in zip(VIN_WEIGHTS, value, strict=True)
+    )
+
+
+def test_weighted_sum_lanes_hold_the_largest_sum() -> None:
+    # every character worth 9 (R, Z, 9): the sum no lane may carry out of
+    assert vin._weighted_sum("9" * 17) == 9 * sum(VIN_WEIGHTS) == 801
+    assert vin._weighted_sum("ZRZRZRZRZRZRZRZRZ") == 801
+
+
+def test_calc_check_digit_takes_any_placeholder_in_position_9() -> None:
+    # the placeholder is ignored; a non-ASCII one used to raise UnicodeEncodeError
+    assert vin.calc_check_digit("1M8GDM9A中KP042788") == "X"
+    assert vin.calc_check_digit("1M8GDM9A😀KP042788") == "X"
+
+
+@given(vins(), st.integers(min_value=0, max_value=16), st.sampled_from(vin.ALPHABET))
+def test_vin_is_clean_means_check_finds_nothing(value: str, position: int, char: str) -> None:
+    changed = value[:position] + char + value[position + 1 :]
+    for candidate in (value, changed):
+        assert vin.is_clean(candidate) == (vin.check(candidate) == ())
+
+
+@given(st.text(alphabet=uscc.ALPHABET, min_size=17, max_size=17))
+def test_uscc_check_char_is_the_textbook_sum(value: str) -> None:
+    total = sum(uscc.ALPHABET.index(c) * (3**i % 31) for i, c in enumerate(value))
+    assert uscc._check_char(value) == uscc.ALPHABET[(31 - total % 31) % 31]
+
+
+@given(st.text(alphabet="0123456789", min_size=17, max_size=17))
+def test_id_check_char_is_the_textbook_sum(value: str) -> None:
+    total = sum(int(d) * (2 ** (17 - i) % 11) for i, d in enumerate(value))
+    assert id_card._check_char(value) == "10X98765432"[total % 11]
+
+
+@settings(max_examples=300)
+@given(
+    st.one_of(resident_ids(), st.text(alphabet="0123456789Xx -", max_size=20)),
+    st.sampled_from([None, date(1990, 1, 1), date(2030, 1, 1)]),
+    st.sampled_from([IdCardPolicy(), IdCardPolicy(earliest_birth_year=1960)]),
+)
+def test_clean_birth_date_is_check_and_decode_in_one(
+    value: str, today: date | None, policy: IdCardPolicy
+) -> None:
+    born = id_card.clean_birth_date(value, policy, today)
+    if born is not None:
+        assert id_card.check(value, policy=policy, today=today) == ()
+        assert born == id_card.decode_birth_date(value)
+    assert id_card.is_clean(value, policy, today) == (born is not None)
+
+
+SEPARATORS = [vin._SEPARATORS, phone._STRIP, plate.DEFAULT_POLICY._strip]
+UNICODE_MIX = st.text(
+    alphabet=st.sampled_from(
+        [*"沪A-12 ·xX", "\u0301", "\u0308", "ǰ", "ß", "Ａ", "１", "－", "\u3000", "ﬁ", "ⅷ"]
+    ),
+    max_size=12,
+)
+
+
+@settings(max_examples=300)
+@given(st.one_of(st.text(max_size=12), UNICODE_MIX), st.sampled_from(SEPARATORS))
+def test_canonical_shortcuts_reach_the_same_fixed_point(
+    value: str, separators: re.Pattern[str]
+) -> None:
+    def step(text: str) -> str:
+        return separators.sub("", support.fold(text))
+
+    assert support.canonical(value, separators) == support.fixed_point(step, value)
+
+
+POLICIES = [EmailPolicy(), EmailPolicy(domain_typos={}), EmailPolicy(domain_typos={"a.bc": "b.cd"})]
+
+
+@settings(max_examples=300)
+@given(
+    st.one_of(
+        st.emails(),
+        st.from_regex(r"[a-z0-9._+-]{1,70}@[a-zA-Z0-9.-]{1,20}\.[a-z]{2,4}", fullmatch=True),
+        st.sampled_from(["a@a.bc", "wang@qq.con", "WANG@QQ.CON", "a" * 65 + "@qq.com"]),
+    ),
+    st.sampled_from(POLICIES),
+)
+def test_email_is_clean_never_hides_a_violation(value: str, policy: EmailPolicy) -> None:
+    if email.is_clean(value, policy):
+        assert email.check(value, policy=policy) == ()
+
+
+def test_email_fast_path_takes_the_common_address_only() -> None:
+    assert email.is_clean("wang.fang@qq.com")
+    assert not email.is_clean("wang@qq.con")  # a typo: check() warns
+    assert email.is_clean("wang@qq.con", EmailPolicy(domain_typos={}))
+    assert not email.is_clean("li@my-company.cn")  # left to check(), which passes it
+    assert email.check("li@my-company.cn") == ()
+
+
+@given(mobiles())
+def test_phone_analyse_of_clean_mobiles(value: str) -> None:
+    assert phone.analyse(value, "mobile", phone.DEFAULT_POLICY) == (
+        phone.PhoneKind.MOBILE,
+        value,
+        (),
+    )
+
+
+@given(usccs())
+def test_uscc_is_clean_agrees_with_check(value: str) -> None:
+    assert uscc.is_clean(value)
+    assert uscc.check(value) == ()
+
+
+def test_violations_are_shared_values() -> None:
+    first = support.violation("PLATE_NO_PROVINCE", "plate", "no province")
+    again = support.violation("PLATE_NO_PROVINCE", "plate", "no province")
+    assert first is again
+    assert first == Violation("PLATE_NO_PROVINCE", "plate", "no province", Severity.ERROR)
+    warning = support.violation("PLATE_NO_PROVINCE", "plate", "no province", Severity.WARNING)
+    assert warning is not first
+    assert warning.severity is Severity.WARNING
+
+
+def test_the_shared_violations_are_bounded() -> None:
+    for n in range(support._SHARED_LIMIT + 10):
+        support.violation("PHONE_FORMAT", "phone", f"{n} characters long")
+    assert len(support._SHARED) <= support._SHARED_LIMIT
