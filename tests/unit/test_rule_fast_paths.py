@@ -8,7 +8,6 @@ straightforward version it replaces, on generated input.
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
 from hypothesis import given, settings
@@ -90,10 +89,10 @@ UNICODE_MIX = st.text(
 @settings(max_examples=300)
 @given(st.one_of(st.text(max_size=12), UNICODE_MIX), st.sampled_from(SEPARATORS))
 def test_canonical_shortcuts_reach_the_same_fixed_point(
-    value: str, separators: re.Pattern[str]
+    value: str, separators: support.Separators
 ) -> None:
     def step(text: str) -> str:
-        return separators.sub("", support.fold(text))
+        return separators.pattern.sub("", support.fold(text))
 
     assert support.canonical(value, separators) == support.fixed_point(step, value)
 
@@ -152,3 +151,25 @@ def test_the_shared_violations_are_bounded() -> None:
     for n in range(support._SHARED_LIMIT + 10):
         support.violation("PHONE_FORMAT", "phone", f"{n} characters long")
     assert len(support._SHARED) <= support._SHARED_LIMIT
+
+
+@given(resident_ids(), st.sampled_from("0123456789X"))
+def test_id_clean_test_reads_the_check_character_like_the_formula(
+    value: str, check_char: str
+) -> None:
+    number = value[:17] + check_char
+    expected = check_char == id_card.calc_check_digit(value[:17])
+    assert (id_card.clean_birth_date(number) is not None) == expected
+
+
+@given(
+    st.dictionaries(st.text(alphabet="LWV1", max_size=3), st.sampled_from(Severity)),
+    st.text(alphabet="LWV1", max_size=5),
+)
+def test_severity_for_is_the_longest_matching_prefix(
+    regions: dict[str, Severity], value: str
+) -> None:
+    policy = vin.VinPolicy(regions=regions)
+    matches = [prefix for prefix in regions if prefix and value.startswith(prefix)]
+    expected = regions[max(matches, key=len)] if matches else policy.default_severity
+    assert policy.severity_for(value) is expected

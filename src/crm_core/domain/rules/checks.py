@@ -20,6 +20,7 @@ PHONE_LENGTH [error] mobile: 7 digits after area code 0571; local numbers there 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from datetime import date
 from types import MappingProxyType
@@ -221,6 +222,7 @@ _MALE = Gender.MALE
 _FEMALE = Gender.FEMALE
 _GENDER_UNKNOWN = Gender.UNKNOWN
 _LANDLINE = phone.PhoneKind.LANDLINE
+_POSTCODE = re.compile("[0-9]{6}")
 
 
 def _check_phone(
@@ -367,10 +369,7 @@ def _check_customer(
             )
     postcode = customer.postcode
     if postcode and not (
-        type(postcode) is str
-        and (
-            postcode.isspace() or (len(postcode) == 6 and postcode.isdigit() and postcode.isascii())
-        )
+        type(postcode) is str and (_POSTCODE.fullmatch(postcode) or postcode.isspace())
     ):
         found.append(violation("POSTCODE_FORMAT", "postcode", "a postcode has six digits", WARNING))
     return found

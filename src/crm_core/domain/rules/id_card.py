@@ -31,6 +31,7 @@ import attrs
 from crm_core.domain.customer import Gender
 from crm_core.domain.rules._cn_tables import DIVISION_CODES
 from crm_core.domain.rules._support import (
+    Separators,
     canonical,
     holds,
     not_normalised,
@@ -65,8 +66,13 @@ __all__ = [
 ]
 
 _CHECK = "10X98765432"
+# ISO 7064 MOD 11-2: a valid number has Σ aᵢ·2^(18-i) ≡ 1 (mod 11) over all 18 characters,
+# X counting 10. Read as a base-35 numeral the number is ≡ that sum (35 ≡ 2), except that
+# X reads as 33 ≡ 0 instead of 10: a valid number ending in X leaves 1 - 10 ≡ 2.
+_REMAINDER_OF_VALID_X = 2
+_from_iso = date.fromisoformat  # CPython 3.11 looks class attributes up slowly
 _SHAPE = re.compile(r"[0-9]{17}[0-9X]")
-_STRIP = re.compile(r"[\s\-]+")
+_STRIP = Separators(r"[\s\-]+")
 _ERRORS: Mapping[str, type[ValidationError]] = MappingProxyType(
     {
         "ID_CARD_MISSING": InvalidLength,
@@ -145,12 +151,13 @@ def clean_birth_date(
     if (
         type(value) is not str
         or _SHAPE.fullmatch(value) is None
-        or value[17] != _CHECK[2 * int(value[:17], 13) % 11]  # _check_char, inlined
+        # MOD 11-2 over all 18 characters in one int(): see _REMAINDER_OF_VALID_X
+        or int(value, 35) % 11 != (_REMAINDER_OF_VALID_X if value[17] == "X" else 1)
         or value[:6] not in policy.division_codes
     ):
         return None
     try:
-        born = date.fromisoformat(value[6:14])  # eight digits: the shape said so
+        born = _from_iso(value[6:14])  # eight digits: the shape said so
     except ValueError:
         return None
     if born.year < policy.earliest_birth_year or (today is not None and born > today):

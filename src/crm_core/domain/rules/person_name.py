@@ -192,12 +192,17 @@ def looks_like_company(value: str, policy: NamePolicy = DEFAULT_POLICY) -> bool:
     return bool(policy._company.search(nfkc(value).upper()))
 
 
-def _title_violation(text: str, has_cjk: bool, field: str, policy: NamePolicy) -> Violation | None:
+def _title_violation(
+    text: str, has_cjk: bool, letters_only: bool, field: str, policy: NamePolicy
+) -> Violation | None:
     if has_cjk:
-        bare = "".join(filter(str.isalpha, text))  # 王先生2 too
-        if bare.endswith(policy.titles):
-            title = next(t for t in policy.titles if bare.endswith(t))  # the first listed
-            return violation("NAME_TITLE", field, f"ends with the title {title}; key the name only")
+        bare = text if letters_only else "".join(filter(str.isalpha, text))  # 王先生2 too
+        if bare.endswith(policy.titles):  # one C call; then which one, the first listed
+            for title in policy.titles:
+                if bare.endswith(title):
+                    return violation(
+                        "NAME_TITLE", field, f"ends with the title {title}; key the name only"
+                    )
         return None
     words = text.split()
     first = words[0].rstrip(".").upper() if words else ""
@@ -233,24 +238,30 @@ def check(
             violation("NAME_COMPANY", field, "a company's name where a person's name belongs")
         )
     has_cjk = _CJK_CHAR.search(stripped) is not None
-    title = _title_violation(stripped, has_cjk, field, policy)
+    # Most defective names are letters only (王先生, a company's name): no digit, inner
+    # space or symbol can be in them, and letters are never control, format or
+    # private-use characters, so the character-by-character tests below are skipped.
+    # Where they run, map() and set operations walk the characters in C.
+    letters_only = stripped.isalpha()
+    title = _title_violation(stripped, has_cjk, letters_only, field, policy)
     if title is not None:
         found.append(title)
-    # map() and set operations walk the characters in C; a generator per test would not
-    if any(map(str.isdigit, stripped)):
+    if not letters_only and any(map(str.isdigit, stripped)):
         found.append(violation("NAME_DIGITS", field, "contains digits"))
-    if has_cjk:
-        spaced = any(map(str.isspace, text))
+    if text != stripped:
+        spaced = True
+    elif letters_only:
+        spaced = False
+    elif has_cjk:
+        spaced = any(map(str.isspace, stripped))
     else:
-        spaced = text != stripped or "  " in stripped or any(map(_other_space, stripped))
+        spaced = "  " in stripped or any(map(_other_space, stripped))
     if spaced:
         found.append(violation("NAME_SPACE", field, "contains spaces"))
     joining = policy._joining if has_cjk else policy._latin_joining
     if not joining.isdisjoint(stripped):
         found.append(violation("NAME_JOINING_SYMBOL", field, "contains a joining symbol"))
-    # letters are never control, format or private-use characters: only look closer
-    # at names with something else in them
-    if not stripped.isalpha():
+    if not letters_only:
         allowed_marks = _NAME_DOTS if has_cjk else ".'-’"
         if any(
             not (c.isalpha() or c.isdigit() or c.isspace() or c in joining or c in allowed_marks)

@@ -33,6 +33,7 @@ from types import MappingProxyType
 import attrs
 
 from crm_core.domain.rules._support import (
+    Separators,
     canonical,
     holds,
     not_normalised,
@@ -104,15 +105,15 @@ class PlatePolicy:
         {"无", "无牌", "无牌照", "未上牌", "暂无", "新车", "临牌", "待定", "未知", "-", "/", "0"}
     )
     _pattern: re.Pattern[str] = attrs.field(init=False, eq=False, repr=False, hash=False)
-    _strip: re.Pattern[str] = attrs.field(init=False, eq=False, repr=False, hash=False)
+    _strip: Separators = attrs.field(init=False, eq=False, repr=False, hash=False)
 
     @_pattern.default
     def _compile_pattern(self) -> re.Pattern[str]:
         return _plate_pattern(self.provinces, self.special_suffixes)
 
     @_strip.default
-    def _compile_strip(self) -> re.Pattern[str]:
-        return re.compile(f"[\\s{re.escape(self.joining_symbols)}]+")
+    def _compile_strip(self) -> Separators:
+        return Separators(f"[\\s{re.escape(self.joining_symbols)}]+")
 
     def is_placeholder(self, value: str) -> bool:
         return value.strip() in self.placeholders
@@ -155,7 +156,7 @@ def check(
             ),
         )
     found: list[Violation] = []
-    bare = policy._strip.sub("", stripped)  # _strip's class: whitespace and joining symbols
+    bare = policy._strip.pattern.sub("", stripped)  # _strip's class: whitespace and joining symbols
     if bare != stripped:
         found.append(
             violation(

@@ -29,6 +29,7 @@ from types import MappingProxyType
 import attrs
 
 from crm_core.domain.rules._support import (
+    Separators,
     canonical,
     holds,
     not_normalised,
@@ -68,7 +69,7 @@ _AS_BASE34 = bytes.maketrans(
     string.digits.encode("ascii") + string.ascii_uppercase[:21].encode("ascii"),
 )
 _SHAPE = re.compile(f"[{ALPHABET}]{{2}}[0-9]{{6}}[{ALPHABET}]{{10}}")
-_STRIP = re.compile(r"[\s\-]+")
+_STRIP = Separators(r"[\s\-]+")
 _ERRORS: Mapping[str, type[ValidationError]] = MappingProxyType(
     {
         "USCC_MISSING": InvalidLength,

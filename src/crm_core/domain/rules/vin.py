@@ -40,6 +40,7 @@ import attrs
 
 from crm_core.domain.rules._support import (
     WARNING,
+    Separators,
     canonical,
     holds,
     not_normalised,
@@ -87,12 +88,13 @@ _WEIGHT_LANES = sum(weight << 16 * position for position, weight in enumerate(_W
 _SUM_LANE = 16 * (len(_WEIGHTS) - 1)
 # the codec's own function: str.encode("utf-16-be") looks the codec up by name each time
 _UTF16 = codecs.lookup("utf-16-be").encode
+_from_bytes = int.from_bytes  # CPython 3.11 looks class attributes up slowly
 _CHARS = re.compile(r"[0-9A-HJ-NPR-Z]*")
 _SEVENTEEN = re.compile(r"[0-9A-HJ-NPR-Z]{17}")
 # 17 characters with a model-year code in position 10: what is_clean() asks first
 _CLEAN_VIN = re.compile(r"[0-9A-HJ-NPR-Z]{9}[1-9A-HJ-NPR-TV-Y][0-9A-HJ-NPR-Z]{7}")
 _ANY_CHECK = re.compile(r"[0-9A-HJ-NPR-Z]{8}.[0-9A-HJ-NPR-Z]{8}")
-_SEPARATORS = re.compile(r"[\s\-]+")
+_SEPARATORS = Separators(r"[\s\-]+")
 
 _ERRORS: Mapping[str, type[ValidationError]] = MappingProxyType(
     {
@@ -139,16 +141,19 @@ class VinPolicy:
         LegacyVinPrefix("LDC", 17),
         LegacyVinPrefix("DC", 16),
     )
-    _longest_prefix: int = attrs.field(init=False, eq=False, repr=False, hash=False)
+    # the lengths of the region prefixes, longest first: the only slices worth looking up
+    _prefix_lengths: tuple[int, ...] = attrs.field(init=False, eq=False, repr=False, hash=False)
 
-    @_longest_prefix.default
-    def _compute_longest_prefix(self) -> int:
-        return max(map(len, self.regions), default=0)
+    @_prefix_lengths.default
+    def _compute_prefix_lengths(self) -> tuple[int, ...]:
+        return tuple(sorted({len(prefix) for prefix in self.regions if prefix}, reverse=True))
 
     def severity_for(self, vin: str) -> Severity:
         """How wrong a missing check digit or model-year code is for this VIN's region."""
-        for length in range(min(self._longest_prefix, len(vin)), 0, -1):
-            severity = self.regions.get(vin[:length])
+        regions = self.regions
+        for length in self._prefix_lengths:
+            # a slice longer than the VIN is the whole VIN, found at its own length anyway
+            severity = regions.get(vin[:length])
             if severity is not None:
                 return severity
         return self.default_severity
@@ -183,7 +188,7 @@ def _weighted_sum(vin: str) -> int:
     more than 17 products of at most 9 × 10, so every lane stays below 1 531 < 2¹⁶.
     ``test_weighted_sum_is_the_textbook_sum`` holds it to the plain formula.
     """
-    lanes = int.from_bytes(_UTF16(vin)[0].translate(_VALUES), "big")
+    lanes = _from_bytes(_UTF16(vin)[0].translate(_VALUES), "big")
     return (lanes * _WEIGHT_LANES >> _SUM_LANE) & 0xFFFF
 
 
