@@ -150,12 +150,12 @@ class VinPolicy:
 
     def severity_for(self, vin: str) -> Severity:
         """How wrong a missing check digit or model-year code is for this VIN's region."""
-        regions = self.regions
+        regions, size = self.regions, len(vin)
         for length in self._prefix_lengths:
-            # a slice longer than the VIN is the whole VIN, found at its own length anyway
-            severity = regions.get(vin[:length])
-            if severity is not None:
-                return severity
+            if length <= size:
+                severity = regions.get(vin[:length])
+                if severity is not None:
+                    return severity
         return self.default_severity
 
 
