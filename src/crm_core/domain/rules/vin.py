@@ -188,7 +188,7 @@ def _weighted_sum(vin: str) -> int:
     more than 17 products of at most 9 × 10, so every lane stays below 1 531 < 2¹⁶.
     ``test_weighted_sum_is_the_textbook_sum`` holds it to the plain formula.
     """
-    lanes = _from_bytes(_UTF16(vin)[0].translate(_VALUES), "big")
+    lanes = _from_bytes(_UTF16(vin)[0].translate(_VALUES))  # big-endian, the default
     return (lanes * _WEIGHT_LANES >> _SUM_LANE) & 0xFFFF
 
 
@@ -199,11 +199,7 @@ def is_clean(value: object) -> bool:
     >>> is_clean("LSVAU218XN2183294"), is_clean("WVWZZZ1JZXW000001")
     (True, False)
     """
-    return (
-        type(value) is str
-        and _CLEAN_VIN.fullmatch(value) is not None
-        and value[8] == _CHECK_DIGITS[_weighted_sum(value) % 11]
-    )
+    return type(value) is str and _CLEAN_VIN.fullmatch(value) is not None and _digit_ok(value)
 
 
 def check(
@@ -213,7 +209,10 @@ def check(
     if not isinstance(value, str):
         return not_text(field, "VIN_FORMAT", value)
     if _SEVENTEEN.fullmatch(value):  # stored compact: only the positions can be wrong
-        return _check_positions(value, field, policy, [])
+        digit_ok = _digit_ok(value)
+        if digit_ok and value[9] in MODEL_YEAR_CODES:
+            return ()
+        return _check_positions(value, digit_ok, field, policy, [])
     found: list[Violation] = []
     vin = canonical(value, _SEPARATORS)
     if not vin:
@@ -270,7 +269,11 @@ def check(
     if len(vin) != 17:
         found.append(_length(vin, field))
         return tuple(found)
-    return _check_positions(vin, field, policy, found)
+    return _check_positions(vin, _digit_ok(vin), field, policy, found)
+
+
+def _digit_ok(vin: str) -> bool:
+    return vin[8] == _CHECK_DIGITS[_weighted_sum(vin) % 11]
 
 
 def _length(vin: str, field: str) -> Violation:
@@ -278,11 +281,11 @@ def _length(vin: str, field: str) -> Violation:
 
 
 def _check_positions(
-    vin: str, field: str, policy: VinPolicy, found: list[Violation]
+    vin: str, digit_ok: bool, field: str, policy: VinPolicy, found: list[Violation]
 ) -> tuple[Violation, ...]:
-    """The check digit (position 9) and the model-year code (position 10) of a VIN of
-    17 valid characters."""
-    if vin[8] != _CHECK_DIGITS[_weighted_sum(vin) % 11]:
+    """The check digit (position 9, ``digit_ok`` when it matches) and the model-year code
+    (position 10) of a VIN of 17 valid characters."""
+    if not digit_ok:
         found.append(
             violation(
                 "VIN_CHECK_DIGIT",
