@@ -260,7 +260,8 @@ def _check_other_phone(
 ) -> bool:
     """An office or home phone (not None) checked; True when it counts as a number."""
     if phone.is_clean(value, policy.phone):
-        if staff.numbers and str(value).replace("-", "") in staff.numbers:
+        assert isinstance(value, str)  # is_clean() passes only text
+        if staff.numbers and value.replace("-", "") in staff.numbers:
             found.append(_staff_number(field))
         return True
     if value and not (type(value) is str and value.isspace()):
@@ -269,22 +270,23 @@ def _check_other_phone(
     return False
 
 
-def _check_resident_id(
-    customer: Customer,
-    number: object,
-    policy: RulePolicy,
-    today: date | None,
-    found: list[Violation],
+def _diagnose_resident_id(
+    number: object, policy: RulePolicy, today: date | None, found: list[Violation]
+) -> tuple[str, date | None] | None:
+    """The defects of a resident ID number that is not clean; the compact number and its
+    birth date when it has no error, to compare with the record."""
+    violations = id_card.check(number, field="id_number", policy=policy.id_card, today=today)
+    found.extend(violations)
+    if not isinstance(number, str) or any(v.severity is ERROR for v in violations):
+        return None
+    number = id_card.compact(number)
+    return number, id_card.decode_birth_date(number)
+
+
+def _compare_with_id(
+    customer: Customer, number: str, born: date | None, found: list[Violation]
 ) -> None:
-    born = id_card.clean_birth_date(number, policy.id_card, today)
-    if born is None:
-        violations = id_card.check(number, field="id_number", policy=policy.id_card, today=today)
-        found.extend(violations)
-        if not isinstance(number, str) or any(v.severity is ERROR for v in violations):
-            return
-        number = id_card.compact(number)
-        born = id_card.decode_birth_date(number)
-    assert isinstance(number, str)  # clean_birth_date() and check() passed only text
+    """The record's birthday and gender against those the ID number encodes."""
     birthday = customer.birthday
     if birthday is not None and born != birthday:
         found.append(
@@ -352,27 +354,49 @@ def _check_customer(
     ):
         found.extend(email_rules.check(email, field="email", policy=policy.email))
     id_number = customer.id_number
-    if id_number and not (type(id_number) is str and id_number.isspace()):
+    if id_number is not None:
         id_type = customer.id_type
-        if id_type is _RESIDENT_ID:
-            _check_resident_id(customer, id_number, policy, today, found)
-        elif id_type is _USCC_DOCUMENT:
-            found.extend(uscc.check(id_number, field="id_number", policy=policy.uscc))
-        elif id_type is None:
-            found.append(
-                violation(
-                    "ID_TYPE_MISSING",
-                    "id_type",
-                    "an ID number without its document type",
-                    WARNING,
-                )
-            )
+        born = (
+            id_card.clean_birth_date(id_number, policy.id_card, today)
+            if id_type is _RESIDENT_ID
+            else None
+        )
+        if born is not None:  # the common case: clean, compare it with the record
+            _compare_with_id(customer, id_number, born, found)
+        elif id_number and not (type(id_number) is str and id_number.isspace()):
+            _check_id_document(customer, id_type, id_number, policy, today, found)
     postcode = customer.postcode
     if postcode and not (
         type(postcode) is str and (_POSTCODE.fullmatch(postcode) or postcode.isspace())
     ):
         found.append(violation("POSTCODE_FORMAT", "postcode", "a postcode has six digits", WARNING))
     return found
+
+
+def _check_id_document(
+    customer: Customer,
+    id_type: object,
+    number: object,
+    policy: RulePolicy,
+    today: date | None,
+    found: list[Violation],
+) -> None:
+    """An ID number that is not blank and not a clean resident ID, by its document type."""
+    if id_type is _RESIDENT_ID:
+        diagnosed = _diagnose_resident_id(number, policy, today, found)
+        if diagnosed is not None:
+            _compare_with_id(customer, *diagnosed, found)
+    elif id_type is _USCC_DOCUMENT:
+        found.extend(uscc.check(number, field="id_number", policy=policy.uscc))
+    elif id_type is None:
+        found.append(
+            violation(
+                "ID_TYPE_MISSING",
+                "id_type",
+                "an ID number without its document type",
+                WARNING,
+            )
+        )
 
 
 def _check_company(customer: Customer, policy: RulePolicy, found: list[Violation]) -> None:

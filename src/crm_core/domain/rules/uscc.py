@@ -112,7 +112,7 @@ def _check_char(code: str) -> str:
     as a base-34 numeral of their values — one C-level ``int()`` instead of a loop.
     ``test_uscc_check_char_is_the_textbook_sum`` holds it to GB 32100's formula.
     """
-    numeral = code[16::-1].encode("ascii").translate(_AS_BASE34)
+    numeral = code[16::-1].encode().translate(_AS_BASE34)  # ASCII: UTF-8 is the same
     return ALPHABET[-int(numeral, 34) % 31]
 
 

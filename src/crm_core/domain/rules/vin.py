@@ -83,7 +83,7 @@ _WEIGHTS = (8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2)
 _CHECK_DIGITS = "0123456789X"  # the check digit for each remainder mod 11
 # byte → transliterated value (0 for every other byte, the high bytes of UTF-16 included)
 _VALUES = bytes(_TRANSLITERATION.get(chr(code), 0) for code in range(256))
-# the weights in 16-bit lanes, position 1's weight in the lowest lane: see _weighted_sum
+# the weights in 16-bit lanes, position 1's weight in the lowest lane: see _check_digit
 _WEIGHT_LANES = sum(weight << 16 * position for position, weight in enumerate(_WEIGHTS))
 _SUM_LANE = 16 * (len(_WEIGHTS) - 1)
 # the codec's own function: str.encode("utf-16-be") looks the codec up by name each time
@@ -150,12 +150,12 @@ class VinPolicy:
 
     def severity_for(self, vin: str) -> Severity:
         """How wrong a missing check digit or model-year code is for this VIN's region."""
-        regions = self.regions
+        regions, size = self.regions, len(vin)
         for length in self._prefix_lengths:
-            # a slice longer than the VIN is the whole VIN, found at its own length anyway
-            severity = regions.get(vin[:length])
-            if severity is not None:
-                return severity
+            if length <= size:
+                severity = regions.get(vin[:length])
+                if severity is not None:
+                    return severity
         return self.default_severity
 
 
@@ -173,11 +173,12 @@ def calc_check_digit(vin: str) -> str:
     if not isinstance(vin, str) or len(vin) != 17 or not _ANY_CHECK.fullmatch(vin):
         raise InvalidFormat("17 characters of the VIN alphabet are needed", field="vin")
     ascii_only = f"{vin[:8]}0{vin[9:]}"  # position 9 has weight 0, but must be ASCII here
-    return _CHECK_DIGITS[_weighted_sum(ascii_only) % 11]
+    return _check_digit(ascii_only)
 
 
-def _weighted_sum(vin: str) -> int:
-    """Σ weightᵢ × valueᵢ over 17 characters of the VIN alphabet, in C operations only.
+def _check_digit(vin: str) -> str:
+    """The check digit of 17 characters of the VIN alphabet (position 9 counts 0): the
+    weighted sum Σ weightᵢ × valueᵢ mod 11, in C operations only.
 
     The sum is the hot part of every clean VIN, and a Python loop (or ``map`` over the
     weights and ``sum``) spends most of its time per element. Encoded as UTF-16, each
@@ -186,10 +187,10 @@ def _weighted_sum(vin: str) -> int:
     the other way round (position 1 in the lowest lane), lane 17 of the product collects
     exactly the products valueᵢ × weightᵢ. No lane overflows into the next: none adds
     more than 17 products of at most 9 × 10, so every lane stays below 1 531 < 2¹⁶.
-    ``test_weighted_sum_is_the_textbook_sum`` holds it to the plain formula.
+    ``test_check_digit_is_the_textbook_sum`` holds it to the plain formula.
     """
-    lanes = _from_bytes(_UTF16(vin)[0].translate(_VALUES), "big")
-    return (lanes * _WEIGHT_LANES >> _SUM_LANE) & 0xFFFF
+    lanes = _from_bytes(_UTF16(vin)[0].translate(_VALUES))  # big-endian, the default
+    return _CHECK_DIGITS[((lanes * _WEIGHT_LANES >> _SUM_LANE) & 0xFFFF) % 11]
 
 
 def is_clean(value: object) -> bool:
@@ -202,7 +203,7 @@ def is_clean(value: object) -> bool:
     return (
         type(value) is str
         and _CLEAN_VIN.fullmatch(value) is not None
-        and value[8] == _CHECK_DIGITS[_weighted_sum(value) % 11]
+        and value[8] == _check_digit(value)
     )
 
 
@@ -213,7 +214,10 @@ def check(
     if not isinstance(value, str):
         return not_text(field, "VIN_FORMAT", value)
     if _SEVENTEEN.fullmatch(value):  # stored compact: only the positions can be wrong
-        return _check_positions(value, field, policy, [])
+        digit_ok = value[8] == _check_digit(value)
+        if digit_ok and value[9] in MODEL_YEAR_CODES:
+            return ()
+        return _check_positions(value, digit_ok, field, policy, [])
     found: list[Violation] = []
     vin = canonical(value, _SEPARATORS)
     if not vin:
@@ -270,7 +274,7 @@ def check(
     if len(vin) != 17:
         found.append(_length(vin, field))
         return tuple(found)
-    return _check_positions(vin, field, policy, found)
+    return _check_positions(vin, vin[8] == _check_digit(vin), field, policy, found)
 
 
 def _length(vin: str, field: str) -> Violation:
@@ -278,11 +282,11 @@ def _length(vin: str, field: str) -> Violation:
 
 
 def _check_positions(
-    vin: str, field: str, policy: VinPolicy, found: list[Violation]
+    vin: str, digit_ok: bool, field: str, policy: VinPolicy, found: list[Violation]
 ) -> tuple[Violation, ...]:
-    """The check digit (position 9) and the model-year code (position 10) of a VIN of
-    17 valid characters."""
-    if vin[8] != _CHECK_DIGITS[_weighted_sum(vin) % 11]:
+    """The check digit (position 9, ``digit_ok`` when it matches) and the model-year code
+    (position 10) of a VIN of 17 valid characters."""
+    if not digit_ok:
         found.append(
             violation(
                 "VIN_CHECK_DIGIT",
