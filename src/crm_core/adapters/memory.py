@@ -23,7 +23,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import datetime, timedelta, tzinfo
 from types import TracebackType
 from typing import Any, ClassVar, Self, TypeVar, cast
 
@@ -415,7 +415,8 @@ class _Ownerships(_Repo[Ownership, OwnershipId], OwnershipRepository):
         return self._select(dealer_id, lambda o: o.vehicle_id == vehicle_id)
 
 
-def _by_time(attribute: str) -> Callable[[Any], tuple[datetime, str]]:
+def _by(attribute: str) -> Callable[[Any], tuple[Any, str]]:
+    """Order by a date or time field, then by id, as the SQL adapter's ORDER BY does."""
     return lambda r: (getattr(r, attribute), r.id)
 
 
@@ -423,9 +424,7 @@ class _Interactions(_Repo[Interaction, InteractionId], InteractionRepository):
     table, noun = "interactions", "interaction"
 
     def of_customer(self, dealer_id: DealerId, customer_id: CustomerId) -> list[Interaction]:
-        return self._select(
-            dealer_id, lambda i: i.customer_id == customer_id, _by_time("occurred_at")
-        )
+        return self._select(dealer_id, lambda i: i.customer_id == customer_id, _by("occurred_at"))
 
     def between(
         self,
@@ -439,7 +438,7 @@ class _Interactions(_Repo[Interaction, InteractionId], InteractionRepository):
         return self._select(
             dealer_id,
             lambda i: start <= i.occurred_at < end and (wanted is None or i.kind in wanted),
-            _by_time("occurred_at"),
+            _by("occurred_at"),
         )
 
 
@@ -447,12 +446,10 @@ class _Cases(_Repo[Case, CaseId], CaseRepository):
     table, noun = "cases", "case"
 
     def of_customer(self, dealer_id: DealerId, customer_id: CustomerId) -> list[Case]:
-        return self._select(
-            dealer_id, lambda c: c.customer_id == customer_id, _by_time("opened_at")
-        )
+        return self._select(dealer_id, lambda c: c.customer_id == customer_id, _by("opened_at"))
 
     def opened_between(self, dealer_id: DealerId, start: datetime, end: datetime) -> list[Case]:
-        return self._select(dealer_id, lambda c: start <= c.opened_at < end, _by_time("opened_at"))
+        return self._select(dealer_id, lambda c: start <= c.opened_at < end, _by("opened_at"))
 
 
 class _Tasks(_Repo[FollowUpTask, TaskId], TaskRepository):
@@ -476,13 +473,13 @@ class _Tasks(_Repo[FollowUpTask, TaskId], TaskRepository):
         return TaskUpsertResult(tuple(inserted), tuple(updated), tuple(unchanged))
 
     def of_customer(self, dealer_id: DealerId, customer_id: CustomerId) -> list[FollowUpTask]:
-        return self._select(dealer_id, lambda t: t.customer_id == customer_id, _by_time("due_from"))
+        return self._select(dealer_id, lambda t: t.customer_id == customer_id, _by("due_from"))
 
     def due_between(
         self, dealer_id: DealerId, start: datetime, end: datetime
     ) -> list[FollowUpTask]:
         return self._select(
-            dealer_id, lambda t: t.due_from < end and t.due_until >= start, _by_time("due_from")
+            dealer_id, lambda t: t.due_from < end and t.due_until >= start, _by("due_from")
         )
 
 
@@ -576,7 +573,7 @@ class _Points(_Repo[PointsEntry, str], PointsLedgerRepository):
     table, noun = "points", "points entry"
 
     def of_member(self, dealer_id: DealerId, member_id: str) -> list[PointsEntry]:
-        return self._select(dealer_id, lambda e: e.member_id == member_id, _by_time("at"))
+        return self._select(dealer_id, lambda e: e.member_id == member_id, _by("at"))
 
 
 class _Referrals(_Repo[Referral, str], ReferralRepository):
@@ -586,23 +583,17 @@ class _Referrals(_Repo[Referral, str], ReferralRepository):
         return self._select(dealer_id, lambda r: customer_id in (r.referrer_id, r.referred_id))
 
 
-def _by_date(attribute: str) -> Callable[[Any], tuple[date, str]]:
-    return lambda r: (getattr(r, attribute), r.id)
-
-
 class _InsurancePolicies(_Repo[InsurancePolicy, PolicyId], InsurancePolicyRepository):
     table, noun = "insurance_policies", "insurance policy"
 
     def of_vehicle(self, dealer_id: DealerId, vehicle_id: VehicleId) -> list[InsurancePolicy]:
-        return self._select(dealer_id, lambda p: p.vehicle_id == vehicle_id, _by_date("starts_on"))
+        return self._select(dealer_id, lambda p: p.vehicle_id == vehicle_id, _by("starts_on"))
 
     def of_customer(self, dealer_id: DealerId, customer_id: CustomerId) -> list[InsurancePolicy]:
-        return self._select(
-            dealer_id, lambda p: p.customer_id == customer_id, _by_date("starts_on")
-        )
+        return self._select(dealer_id, lambda p: p.customer_id == customer_id, _by("starts_on"))
 
     def ending_between(self, dealer_id: DealerId, days: DateRange) -> list[InsurancePolicy]:
-        return self._select(dealer_id, lambda p: p.ends_on in days, _by_date("ends_on"))
+        return self._select(dealer_id, lambda p: p.ends_on in days, _by("ends_on"))
 
     def renewals_of(
         self, dealer_id: DealerId, policy_ids: Iterable[PolicyId]
@@ -615,28 +606,24 @@ class _SurveyResponses(_Repo[SurveyResponse, SurveyId], SurveyResponseRepository
     table, noun = "survey_responses", "survey response"
 
     def of_customer(self, dealer_id: DealerId, customer_id: CustomerId) -> list[SurveyResponse]:
-        return self._select(
-            dealer_id, lambda s: s.customer_id == customer_id, _by_time("answered_at")
-        )
+        return self._select(dealer_id, lambda s: s.customer_id == customer_id, _by("answered_at"))
 
     def answered_between(
         self, dealer_id: DealerId, start: datetime, end: datetime
     ) -> list[SurveyResponse]:
-        return self._select(
-            dealer_id, lambda s: start <= s.answered_at < end, _by_time("answered_at")
-        )
+        return self._select(dealer_id, lambda s: start <= s.answered_at < end, _by("answered_at"))
 
 
 class _CorrectiveActions(_Repo[CorrectiveAction, ActionId], CorrectiveActionRepository):
     table, noun = "corrective_actions", "corrective action"
 
     def still_open(self, dealer_id: DealerId) -> list[CorrectiveAction]:
-        return self._select(dealer_id, lambda a: not a.status.is_closed, _by_date("deadline"))
+        return self._select(dealer_id, lambda a: not a.status.is_closed, _by("deadline"))
 
     def opened_between(
         self, dealer_id: DealerId, start: datetime, end: datetime
     ) -> list[CorrectiveAction]:
-        return self._select(dealer_id, lambda a: start <= a.opened_at < end, _by_time("opened_at"))
+        return self._select(dealer_id, lambda a: start <= a.opened_at < end, _by("opened_at"))
 
 
 class _Audit(AuditLog):
@@ -655,11 +642,11 @@ class _Audit(AuditLog):
         return self._entries._select(
             dealer_id,
             lambda e: e.subject_type == subject_type and e.subject_id == subject_id,
-            _by_time("at"),
+            _by("at"),
         )
 
     def between(self, dealer_id: DealerId, start: datetime, end: datetime) -> list[AuditEntry]:
-        return self._entries._select(dealer_id, lambda e: start <= e.at < end, _by_time("at"))
+        return self._entries._select(dealer_id, lambda e: start <= e.at < end, _by("at"))
 
 
 class _AuditEntries(_Repo[AuditEntry, str]):
