@@ -152,9 +152,11 @@ def test_violations_are_shared_values() -> None:
 
 
 def test_the_shared_violations_are_bounded() -> None:
-    for n in range(support._SHARED_LIMIT + 10):
+    limit = support.violation.cache_info().maxsize
+    assert limit is not None
+    for n in range(limit + 10):
         support.violation("PHONE_FORMAT", "phone", f"{n} characters long")
-    assert len(support._SHARED) <= support._SHARED_LIMIT
+    assert support.violation.cache_info().currsize <= limit
 
 
 @given(resident_ids(), st.sampled_from("0123456789X"))
