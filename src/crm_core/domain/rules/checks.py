@@ -28,6 +28,7 @@ from typing import TypeVar
 
 import attrs
 
+from crm_core.domain._validators import member
 from crm_core.domain.customer import Customer, CustomerType, Gender, IdDocumentType
 from crm_core.domain.dealer import Staff
 from crm_core.domain.interaction import Interaction, InteractionKind, RepairOrder, Sale, ServiceKind
@@ -64,7 +65,14 @@ __all__ = [
 def _frozen_usage(
     value: Mapping[CustomerType, Iterable[UsageNature]],
 ) -> Mapping[CustomerType, frozenset[UsageNature]]:
-    return MappingProxyType({CustomerType(k): frozenset(v) for k, v in value.items()})
+    return MappingProxyType(
+        {
+            member(CustomerType, k, "allowed"): frozenset(
+                member(UsageNature, u, "allowed") for u in v
+            )
+            for k, v in value.items()
+        }
+    )
 
 
 @attrs.frozen(slots=True)
@@ -85,7 +93,9 @@ class UsagePolicy:
 
 
 def _severities(value: Mapping[str, Severity]) -> Mapping[str, Severity]:
-    return MappingProxyType({str(k): Severity(v) for k, v in value.items()})
+    return MappingProxyType(
+        {str(k): member(Severity, v, "severity_overrides") for k, v in value.items()}
+    )
 
 
 @attrs.frozen(slots=True)
@@ -215,7 +225,6 @@ def _finish(found: list[Violation], policy: RulePolicy) -> tuple[Violation, ...]
 
 # Module names for enum members: see crm_core.domain.rules._support.ERROR.
 _INDIVIDUAL = CustomerType.INDIVIDUAL
-_COMPANY = CustomerType.COMPANY
 _RESIDENT_ID = IdDocumentType.RESIDENT_ID
 _USCC_DOCUMENT = IdDocumentType.USCC
 _MALE = Gender.MALE
@@ -321,14 +330,11 @@ def _check_customer(
     found: list[Violation] = []
     name = customer.name
     is_stock_placeholder = name == policy.stock_marker
-    kind: object = customer.type  # a hand-built record may hold anything
-    if kind is _INDIVIDUAL:
+    if customer.type is _INDIVIDUAL:
         if not is_stock_placeholder and not person_name.is_clean(name, policy.name):
             found.extend(person_name.check(name, field="name", policy=policy.name))
-    elif kind is _COMPANY:
+    else:  # the constructor stores a member: a company
         _check_company(customer, policy, found)
-    else:
-        found.append(violation("RECORD_TYPE", "type", "not a customer type"))
     has_phone = False
     mobile = customer.mobile
     if mobile is not None and phone.is_clean(mobile, policy.phone) and mobile[0] == "1":
@@ -552,18 +558,13 @@ def check_sale_report(
         _mismatch(found, "sale.customer_id", "customer")
     if sale.vehicle_id is not None and sale.vehicle_id != vehicle.id:
         _mismatch(found, "sale.vehicle_id", "vehicle")
-    customer_type = _typed(customer.type, CustomerType)
-    usage = _typed(vehicle.usage, UsageNature)
-    if usage is None:
-        found.append(violation("RECORD_TYPE", "vehicle.usage", "not a usage nature"))
-    elif customer_type is not None and usage not in policy.usage.allowed.get(
-        customer_type, frozenset()
-    ):
+    usage = vehicle.usage
+    if usage not in policy.usage.allowed.get(customer.type, frozenset()):
         found.append(
             violation(
                 "USAGE_MISMATCH",
                 "vehicle.usage",
-                f"usage nature {usage} does not fit customer type {customer_type}",
+                f"usage nature {usage} does not fit customer type {customer.type}",
             )
         )
     remarks = detail.remarks if detail is not None and isinstance(detail.remarks, str) else ""
