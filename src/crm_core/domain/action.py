@@ -15,7 +15,7 @@ from typing import NewType
 
 import attrs
 
-from crm_core.domain._validators import aware, non_empty, non_negative
+from crm_core.domain._validators import as_members, aware, non_empty, non_negative
 from crm_core.domain.ids import CaseId, DealerId, InteractionId, StaffId
 from crm_core.errors import ValidationError
 
@@ -72,6 +72,7 @@ class CorrectiveAction:
     updated_at: datetime | None = attrs.field(default=None, validator=aware)
 
     def __attrs_post_init__(self) -> None:
+        as_members(self)
         if self.status.is_closed and self.closed_at is None:
             raise ValidationError(f"a {self.status} action needs closed_at", field="closed_at")
         if not self.status.is_closed and self.closed_at is not None:

@@ -11,7 +11,7 @@ from datetime import datetime
 import attrs
 
 from crm_core.domain._mask import mask_phone
-from crm_core.domain._validators import aware, non_empty, non_negative
+from crm_core.domain._validators import as_members, aware, non_empty, non_negative
 from crm_core.domain.ids import CaseId, CustomerId, DealerId, InteractionId, StaffId, VehicleId
 from crm_core.errors import ValidationError
 
@@ -79,6 +79,8 @@ class CaseStatusChange:
     by: StaffId | None = None
     note: str | None = None
 
+    __attrs_post_init__ = as_members
+
 
 def _history_in_order(_: object, __: object, value: tuple[CaseStatusChange, ...]) -> None:
     if not value:
@@ -115,6 +117,8 @@ class Case:
     remarks: str | None = None
     version: int = attrs.field(default=0, validator=non_negative)
     updated_at: datetime | None = attrs.field(default=None, validator=aware)
+
+    __attrs_post_init__ = as_members
 
     @property
     def status(self) -> CaseStatus:

@@ -8,7 +8,7 @@ from datetime import date, datetime
 import attrs
 
 from crm_core.domain._mask import mask_email, mask_id_number, mask_phone, mask_text
-from crm_core.domain._validators import aware, non_empty, non_negative
+from crm_core.domain._validators import as_members, aware, non_empty, non_negative
 from crm_core.domain.contact import Channel
 from crm_core.domain.ids import CustomerId, DealerId
 
@@ -92,6 +92,8 @@ class Customer:
     created_at: datetime | None = attrs.field(default=None, validator=aware)
     version: int = attrs.field(default=0, validator=non_negative)
     updated_at: datetime | None = attrs.field(default=None, validator=aware)
+
+    __attrs_post_init__ = as_members
 
     @property
     def is_company(self) -> bool:

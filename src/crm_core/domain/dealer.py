@@ -8,7 +8,7 @@ from datetime import datetime
 import attrs
 
 from crm_core.domain._mask import mask_phone
-from crm_core.domain._validators import aware, non_empty, non_negative
+from crm_core.domain._validators import as_members, aware, non_empty, non_negative
 from crm_core.domain.ids import DealerId, StaffId
 
 
@@ -51,3 +51,5 @@ class Staff:
     active: bool = True
     version: int = attrs.field(default=0, validator=non_negative)
     updated_at: datetime | None = attrs.field(default=None, validator=aware)
+
+    __attrs_post_init__ = as_members

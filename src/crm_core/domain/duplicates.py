@@ -47,6 +47,7 @@ from typing import Any
 
 import attrs
 
+from crm_core.domain._validators import as_members
 from crm_core.domain.customer import Customer
 from crm_core.domain.ids import CustomerId
 from crm_core.domain.vehicle import Ownership, Vehicle
@@ -85,6 +86,8 @@ class MatchReason:
     kind: MatchKind
     customer_ids: tuple[CustomerId, ...]
     key: str
+
+    __attrs_post_init__ = as_members
 
 
 @attrs.frozen(slots=True)

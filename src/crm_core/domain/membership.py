@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import attrs
 
-from crm_core.domain._validators import aware, non_empty, non_negative
+from crm_core.domain._validators import as_members, aware, non_empty, non_negative
 from crm_core.domain.ids import CustomerId, DealerId, InteractionId
 from crm_core.errors import ValidationError
 
@@ -75,6 +75,8 @@ class ClubMember:
     version: int = attrs.field(default=0, validator=non_negative)
     updated_at: datetime | None = attrs.field(default=None, validator=aware)
 
+    __attrs_post_init__ = as_members
+
 
 @attrs.frozen(slots=True)
 class PointsEntry:
@@ -99,6 +101,7 @@ class PointsEntry:
     updated_at: datetime | None = attrs.field(default=None, validator=aware)
 
     def __attrs_post_init__(self) -> None:
+        as_members(self)
         if self.kind is PointsKind.EARN and self.points <= 0:
             raise ValidationError("earned points must be positive", field="points")
         if self.kind in (PointsKind.REDEEM, PointsKind.EXPIRE) and self.points >= 0:

@@ -9,7 +9,7 @@ from datetime import datetime
 import attrs
 
 from crm_core.domain._mask import mask_text
-from crm_core.domain._validators import aware, non_empty, non_negative
+from crm_core.domain._validators import as_members, aware, non_empty, non_negative
 from crm_core.domain.contact import Channel
 from crm_core.domain.ids import CustomerId, DealerId, MessageId, TaskId
 from crm_core.errors import ValidationError
@@ -61,6 +61,8 @@ class OutboxMessage:
     version: int = attrs.field(default=0, validator=non_negative)
     updated_at: datetime | None = attrs.field(default=None, validator=aware)
 
+    __attrs_post_init__ = as_members
+
 
 @attrs.frozen(slots=True)
 class MessageOutcome:
@@ -97,6 +99,7 @@ class MessageOutcome:
     retry_at: datetime | None = attrs.field(default=None, validator=aware)
 
     def __attrs_post_init__(self) -> None:
+        as_members(self)
         if self.claimed.status is not MessageStatus.SENDING:
             raise ValidationError(
                 f"an outcome is for a claimed (sending) message, not a {self.claimed.status} one",

@@ -27,6 +27,7 @@ from typing import Any, TypeVar
 
 import cattrs
 
+from crm_core.domain._validators import member
 from crm_core.domain.interaction import Callback, ClubActivity, Detail, RepairOrder, Sale
 from crm_core.errors import CrmCoreError, RecordValidationError, ValidationError
 
@@ -88,11 +89,7 @@ def _structure_str_enum(value: Any, cls: type[enum.StrEnum]) -> enum.StrEnum:
     # any string through as an enum member
     if not isinstance(value, str):
         raise ValidationError(f"expected a string, got {type(value).__name__}")
-    try:
-        return cls(value)
-    except ValueError as exc:
-        allowed = ", ".join(m.value for m in cls)
-        raise ValidationError(f"{value!r} is not one of: {allowed}") from exc
+    return member(cls, value)
 
 
 def configure_converter(converter: cattrs.Converter) -> None:

@@ -14,7 +14,7 @@ from typing import Any, NewType
 
 import attrs
 
-from crm_core.domain._validators import aware, non_empty, non_negative
+from crm_core.domain._validators import as_members, aware, non_empty, non_negative
 from crm_core.domain.ids import CustomerId, DealerId, InteractionId
 from crm_core.domain.interaction import Recommendation, SurveyAnswer
 from crm_core.errors import ValidationError
@@ -75,3 +75,5 @@ class SurveyResponse:
     source: SurveySource = SurveySource.DEALER
     version: int = attrs.field(default=0, validator=non_negative)
     updated_at: datetime | None = attrs.field(default=None, validator=aware)
+
+    __attrs_post_init__ = as_members

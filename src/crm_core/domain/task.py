@@ -8,7 +8,7 @@ from datetime import date, datetime
 import attrs
 
 from crm_core.domain._mask import mask_phone, mask_text
-from crm_core.domain._validators import aware, non_empty, non_negative
+from crm_core.domain._validators import as_members, aware, non_empty, non_negative
 from crm_core.domain.contact import Channel
 from crm_core.domain.dealer import StaffRole
 from crm_core.domain.ids import CustomerId, DealerId, StaffId, TaskId, VehicleId
@@ -61,6 +61,7 @@ class FollowUpTask:
     updated_at: datetime | None = attrs.field(default=None, validator=aware)
 
     def __attrs_post_init__(self) -> None:
+        as_members(self)
         if self.due_until < self.due_from:
             raise ValidationError("due window ends before it starts", field="due_until")
         if not self.channels:

@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 import attrs
 
-from crm_core.domain._validators import aware, non_empty, non_negative
+from crm_core.domain._validators import as_members, aware, non_empty, non_negative
 from crm_core.domain.ids import CustomerId, DealerId, OwnershipId, VehicleId
 from crm_core.errors import ValidationError
 
@@ -70,6 +70,8 @@ class Vehicle:
     remarks: str | None = None
     version: int = attrs.field(default=0, validator=non_negative)
     updated_at: datetime | None = attrs.field(default=None, validator=aware)
+
+    __attrs_post_init__ = as_members
 
 
 @attrs.frozen(slots=True)

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import enum
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from typing import Any, TypeVar
+
+import attrs
 
 from crm_core.domain.action import ActionId, ActionKind, ActionStatus, CorrectiveAction
 from crm_core.domain.case import Case, CaseKind, CaseSource, CaseStatus, CaseStatusChange
@@ -243,3 +247,29 @@ def action(
         status=status,
         closed_at=closed,
     )
+
+
+R = TypeVar("R", bound=attrs.AttrsInstance)
+
+
+def from_value_strings(record: R) -> R:
+    """The same record built again with every enum given as its plain value string, as a
+    DMS row or a JSON payload hands it over (``"callback"``, not ``InteractionKind.CALLBACK``);
+    nested records (an interaction's detail, a case's history) too."""
+    changes = {
+        f.name: _plain(getattr(record, f.name)) for f in attrs.fields(type(record)) if f.init
+    }
+    rebuilt: R = type(record)(**changes)
+    return rebuilt
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, enum.Enum):
+        plain = value.value
+        assert type(plain) is str  # the value itself, not the member
+        return plain
+    if attrs.has(type(value)):
+        return from_value_strings(value)
+    if isinstance(value, tuple | frozenset):
+        return type(value)(_plain(v) for v in value)
+    return value

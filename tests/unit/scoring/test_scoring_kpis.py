@@ -17,6 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scoring_builders import (
     at,
+    from_value_strings,
     inter,
     member,
     owner,
@@ -244,6 +245,18 @@ def test_march_kpis_match_the_hand_computed_values() -> None:
     kpis = run(MARCH, STREAMS)[DealerId("D1")]
     got = {v.code: (v.numerator, v.denominator, str(v.value)) for v in kpis}
     assert got == EXPECTED
+
+
+def test_records_built_from_value_strings_give_the_same_kpis() -> None:
+    """A host that passes ``kind="callback"`` (a DMS row's text) instead of the member
+    gets the same figures: the constructors store the member, which the KPIs select by
+    identity. Before, such interactions silently dropped out of every count."""
+    stringly = {name: [from_value_strings(r) for r in stream] for name, stream in STREAMS.items()}
+    kpis = run(MARCH, stringly)
+    got = {v.code: (v.numerator, v.denominator, str(v.value)) for v in kpis[DealerId("D1")]}
+    assert got == EXPECTED
+    assert kpis == run(MARCH, STREAMS)
+    assert stringly["interactions"][0].kind is INTERACTIONS[0].kind
 
 
 def test_club_thresholds_are_met_in_march() -> None:

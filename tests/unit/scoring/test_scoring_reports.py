@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
-from scoring_builders import action, at, inter, survey, task
+from scoring_builders import action, at, from_value_strings, inter, survey, task
 
 from crm_core.domain.action import ActionStatus
 from crm_core.domain.anchor import AnchorKind
@@ -161,6 +161,17 @@ def test_a_month_without_due_callbacks_is_not_applicable() -> None:
     assert report.satisfaction.value is NOT_APPLICABLE
     assert report.compliance == ()
     assert report.top_issues == ()
+
+
+def test_callback_report_is_the_same_for_records_built_from_value_strings() -> None:
+    """Tasks and callbacks whose status, kind, channels and outcome came in as plain
+    strings are stored with the members, so the report counts them all."""
+    cfg = CallbackReportConfig(windows=WINDOWS)
+    tasks = [from_value_strings(t) for t in TASKS]
+    calls = [from_value_strings(c) for c in CALLS]
+    report = callback_reports(MARCH, tasks, calls, cfg)
+    assert report == callback_reports(MARCH, TASKS, CALLS, cfg)
+    assert (report[D1].due, report[D1].made.numerator) == (6, 5)  # as hand-computed above
 
 
 def test_callback_report_reads_each_stream_once() -> None:

@@ -45,6 +45,7 @@ from typing import Any, Generic, Protocol, Self, TypeVar
 import attrs
 
 from crm_core.domain import personal_data
+from crm_core.domain._validators import as_members
 from crm_core.domain.action import ActionId, CorrectiveAction
 from crm_core.domain.anchor import AnchorKind
 from crm_core.domain.audit import AuditEntry
@@ -597,6 +598,8 @@ class AnchorHit:
     customer_id: CustomerId
     vehicle_id: VehicleId | None = None
     interaction_id: InteractionId | None = None
+
+    __attrs_post_init__ = as_members
 
 
 @attrs.frozen(slots=True)

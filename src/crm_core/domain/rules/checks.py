@@ -28,6 +28,7 @@ from typing import TypeVar
 
 import attrs
 
+from crm_core.domain._validators import member
 from crm_core.domain.customer import Customer, CustomerType, Gender, IdDocumentType
 from crm_core.domain.dealer import Staff
 from crm_core.domain.interaction import Interaction, InteractionKind, RepairOrder, Sale, ServiceKind
@@ -67,7 +68,14 @@ __all__ = [
 def _frozen_usage(
     value: Mapping[CustomerType, Iterable[UsageNature]],
 ) -> Mapping[CustomerType, frozenset[UsageNature]]:
-    return MappingProxyType({CustomerType(k): frozenset(v) for k, v in value.items()})
+    return MappingProxyType(
+        {
+            member(CustomerType, k, "allowed"): frozenset(
+                member(UsageNature, u, "allowed") for u in v
+            )
+            for k, v in value.items()
+        }
+    )
 
 
 @attrs.frozen(slots=True)
@@ -88,7 +96,9 @@ class UsagePolicy:
 
 
 def _severities(value: Mapping[str, Severity]) -> Mapping[str, Severity]:
-    return MappingProxyType({str(k): Severity(v) for k, v in value.items()})
+    return MappingProxyType(
+        {str(k): member(Severity, v, "severity_overrides") for k, v in value.items()}
+    )
 
 
 @attrs.frozen(slots=True)
@@ -226,7 +236,6 @@ def _finish(found: list[Violation], policy: RulePolicy) -> tuple[Violation, ...]
 
 # Module names for enum members: see crm_core.domain.rules._support.ERROR.
 _INDIVIDUAL = CustomerType.INDIVIDUAL
-_COMPANY = CustomerType.COMPANY
 _RESIDENT_ID = IdDocumentType.RESIDENT_ID
 _USCC_DOCUMENT = IdDocumentType.USCC
 _MALE = Gender.MALE
@@ -354,16 +363,13 @@ def _customer_check(policy: RulePolicy) -> _CustomerCheck:
         staff_numbers = staff.numbers
         name = customer.name
         is_stock_placeholder = name == stock_marker
-        kind: object = customer.type  # a hand-built record may hold anything
-        if kind is _INDIVIDUAL:
+        if customer.type is _INDIVIDUAL:
             if not is_stock_placeholder and not (
                 type(name) is str and clean_name(name) and name not in name_placeholders
             ):
                 found.extend(check_name(name, field="name", policy=names))
-        elif kind is _COMPANY:
+        else:  # the constructor stores a member: a company
             _check_company(customer, policy, found)
-        else:
-            found.append(violation("RECORD_TYPE", "type", "not a customer type"))
         has_phone = False
         mobile = customer.mobile
         if (
@@ -639,18 +645,13 @@ def check_sale_report(
         _mismatch(found, "sale.customer_id", "customer")
     if sale.vehicle_id is not None and sale.vehicle_id != vehicle.id:
         _mismatch(found, "sale.vehicle_id", "vehicle")
-    customer_type = _typed(customer.type, CustomerType)
-    usage = _typed(vehicle.usage, UsageNature)
-    if usage is None:
-        found.append(violation("RECORD_TYPE", "vehicle.usage", "not a usage nature"))
-    elif customer_type is not None and usage not in policy.usage.allowed.get(
-        customer_type, frozenset()
-    ):
+    usage = vehicle.usage
+    if usage not in policy.usage.allowed.get(customer.type, frozenset()):
         found.append(
             violation(
                 "USAGE_MISMATCH",
                 "vehicle.usage",
-                f"usage nature {usage} does not fit customer type {customer_type}",
+                f"usage nature {usage} does not fit customer type {customer.type}",
             )
         )
     remarks = detail.remarks if detail is not None and isinstance(detail.remarks, str) else ""

@@ -34,6 +34,7 @@ from decimal import Decimal
 
 import attrs
 
+from crm_core.domain._validators import as_members
 from crm_core.domain.rules import plate
 from crm_core.domain.rules.checks import DEFAULT_RULE_POLICY, RepairReport, RulePolicy, SaleReport
 from crm_core.errors import ValidationError
@@ -79,6 +80,8 @@ class CompletenessTarget:
     metric: CompletenessMetric
     threshold: Decimal = attrs.field(converter=Decimal, validator=_share)
 
+    __attrs_post_init__ = as_members
+
 
 @attrs.frozen(slots=True)
 class CompletenessPolicy:
@@ -111,6 +114,8 @@ class CompletenessLine:
     met: int
     total: int
     threshold: Decimal
+
+    __attrs_post_init__ = as_members
 
     @property
     def share(self) -> Decimal | None:

@@ -28,6 +28,7 @@ from types import MappingProxyType
 
 import attrs
 
+from crm_core.domain._validators import as_members
 from crm_core.domain.customer import Gender
 from crm_core.domain.rules._cn_tables import DIVISION_CODES
 from crm_core.domain.rules._support import (
@@ -95,6 +96,8 @@ class IdCardPolicy:
     unknown_area_severity: Severity = Severity.WARNING
     earliest_birth_year: int = 1900
     _provinces: frozenset[str] = attrs.field(init=False, eq=False, repr=False, hash=False)
+
+    __attrs_post_init__ = as_members
 
     @_provinces.default
     def _derive_provinces(self) -> frozenset[str]:

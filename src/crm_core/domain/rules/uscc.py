@@ -28,6 +28,7 @@ from types import MappingProxyType
 
 import attrs
 
+from crm_core.domain._validators import as_members
 from crm_core.domain.rules._support import (
     Separators,
     canonical,
@@ -87,6 +88,8 @@ class UsccPolicy:
 
     authorities: str = "123456789ANY"
     unknown_authority_severity: Severity = Severity.WARNING
+
+    __attrs_post_init__ = as_members
 
 
 DEFAULT_POLICY = UsccPolicy()

@@ -38,6 +38,7 @@ from types import MappingProxyType
 
 import attrs
 
+from crm_core.domain._validators import as_members, member
 from crm_core.domain.rules._support import (
     WARNING,
     Separators,
@@ -118,7 +119,9 @@ class LegacyVinPrefix:
 
 
 def _severity_map(value: Mapping[str, Severity]) -> Mapping[str, Severity]:
-    return MappingProxyType({str(k).upper(): Severity(v) for k, v in value.items()})
+    return MappingProxyType(
+        {str(k).upper(): member(Severity, v, "regions") for k, v in value.items()}
+    )
 
 
 @attrs.frozen(slots=True)
@@ -143,6 +146,8 @@ class VinPolicy:
     )
     # the lengths of the region prefixes, longest first: the only slices worth looking up
     _prefix_lengths: tuple[int, ...] = attrs.field(init=False, eq=False, repr=False, hash=False)
+
+    __attrs_post_init__ = as_members
 
     @_prefix_lengths.default
     def _compute_prefix_lengths(self) -> tuple[int, ...]:

@@ -14,6 +14,8 @@ from typing import Protocol
 
 import attrs
 
+from crm_core.domain._validators import as_members
+
 __all__ = ["IdentifierStandard", "Severity", "Violation"]
 
 
@@ -39,6 +41,8 @@ class Violation:
     field: str
     message: str
     severity: Severity = Severity.ERROR
+
+    __attrs_post_init__ = as_members
 
     @property
     def is_error(self) -> bool:
