@@ -11,7 +11,7 @@ import enum
 import functools
 import types
 import typing
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from datetime import datetime, timezone
 from typing import Any, TypeVar
 
@@ -90,11 +90,13 @@ def as_members(record: object) -> None:
     what a loop over the fields costs. Only a record that holds something else goes
     through the conversion.
     """
-    _compiled_check(type(record))(record)
+    # typeshed's type[object] does not satisfy Hashable (an unbound __hash__); classes hash
+    _compiled_check(typing.cast(Hashable, type(record)))(record)
 
 
 @functools.cache  # one per record class: a pure function of the class's annotations
-def _compiled_check(cls: type) -> Callable[[Any], None]:
+def _compiled_check(cls: Hashable) -> Callable[[Any], None]:
+    assert isinstance(cls, type)
     fields = _enum_fields(cls)
     env: dict[str, Any] = {"_convert": _convert, "_fields": fields, "_members_in": _members_in}
     tests = []
