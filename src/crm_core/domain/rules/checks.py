@@ -504,7 +504,8 @@ def _check_days(vehicle: Vehicle, purchased: object, delivered: object) -> list[
 def _vehicle_check(policy: RulePolicy) -> _VehicleCheck:
     """``policy``'s vehicle check, bound once like :func:`_customer_check`."""
     vins = policy.vin
-    vin_is_clean = vin.is_clean
+    clean_vin = vin._CLEAN_VIN.fullmatch
+    vin_check_digit = vin._check_digit
     check_vin = vin.check
     plates = policy.plate
     clean_plate = plates._pattern.fullmatch
@@ -513,7 +514,7 @@ def _vehicle_check(policy: RulePolicy) -> _VehicleCheck:
     def check(vehicle: Vehicle) -> list[Violation]:
         found: list[Violation] = []
         number = vehicle.vin
-        if not vin_is_clean(number):
+        if not (type(number) is str and clean_vin(number) and number[8] == vin_check_digit(number)):
             found.extend(check_vin(number, field="vin", policy=vins))
         licence = vehicle.plate
         if (
