@@ -282,3 +282,12 @@ def test_plate_bare_is_the_canonical_plate(value: str, policy: plate.PlatePolicy
 )
 def test_shaped_birth_date_is_the_decoded_one(value: str) -> None:
     assert id_card._shaped_birth_date(value) == id_card.decode_birth_date(value)
+
+
+@given(resident_ids(), st.sampled_from("0123456789X"))
+def test_id_diagnosis_reads_the_check_character_like_the_formula(
+    value: str, check_char: str
+) -> None:
+    number = value[:17] + check_char
+    codes = [v.code for v in id_card.check(number)]
+    assert ("ID_CARD_CHECKSUM" in codes) == (check_char != id_card.calc_check_digit(number))

@@ -233,7 +233,7 @@ def check(
                 violation("ID_CARD_FORMAT", field, "17 digits and a digit or X are expected")
             )
             return tuple(found)
-    if number[17] != _check_char(number):
+    if int(number, 35) % 11 != (_REMAINDER_OF_VALID_X if number[17] == "X" else 1):
         found.append(violation("ID_CARD_CHECKSUM", field, "check character does not match"))
     born = _shaped_birth_date(number)
     if born is None or born.year < policy.earliest_birth_year:
