@@ -232,9 +232,11 @@ def _plain_traits(stripped: str, policy: NamePolicy) -> _Traits:
     holds this to :func:`_traits`, ``test_plain_characters_are_nfkc_letters`` the
     Chinese ranges to Python's Unicode database.
     """
+    has_cjk = not stripped.isascii()
+    if stripped.isalpha():  # a title (王先生) or a company's name: letters only
+        return has_cjk, stripped, False, False, False
     squeezed = stripped.replace(" ", "")
     letters_and_digits = squeezed.replace("-", "")
-    has_cjk = not stripped.isascii()
     has_digit = not letters_and_digits.isalpha() and letters_and_digits != ""
     bare = letters_and_digits
     if has_digit:
