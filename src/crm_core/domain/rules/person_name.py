@@ -284,6 +284,8 @@ def check(
         return not_text(field, "NAME_CHARACTERS", value)
     if is_clean(value, policy):
         return ()
+    # nearly every defective name is plain (王先生, 王 芳): already NFKC, and its
+    # traits are read without a test per character
     plain = _PLAIN.fullmatch(value) is not None
     text = value if plain else nfkc(value)
     stripped = text.strip()
