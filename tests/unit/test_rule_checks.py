@@ -427,9 +427,43 @@ def test_checks_never_raise_for_records_built_with_junk() -> None:
         check_customer(evolve(person(), type=CustomerType.COMPANY))
     )
     junk_vehicle = evolve(car(), vin=None, plate=12345, delivery_date="2026-01-01")
-    assert {v.code for v in check_vehicle(junk_vehicle)} == {"VIN_FORMAT", "PLATE_FORMAT"}
+    assert pairs(check_vehicle(junk_vehicle)) == [
+        ("VIN_FORMAT", "vin"),
+        ("PLATE_FORMAT", "plate"),
+        ("RECORD_TYPE", "delivery_date"),
+    ]
     report = SaleReport(sale(), None, "car")  # type: ignore[arg-type]
     assert pairs(check_sale_report(report)) == [
         ("RECORD_TYPE", "customer."),
         ("RECORD_TYPE", "vehicle."),
     ]
+
+
+def test_a_datetime_where_a_date_belongs_is_reported_not_compared() -> None:
+    # datetime is a date subclass that refuses comparison with a date: it used to crash
+    evolve: Any = attrs.evolve
+    bought = evolve(
+        car(), purchase_date=datetime(2026, 3, 2, 9, 30, tzinfo=UTC), delivery_date=date(2026, 3, 1)
+    )
+    assert pairs(check_vehicle(bought)) == [("RECORD_TYPE", "purchase_date")]
+    both = evolve(
+        car(),
+        purchase_date=datetime(2026, 3, 2, tzinfo=UTC),
+        delivery_date=datetime(2026, 3, 1, tzinfo=UTC),
+    )
+    assert pairs(check_vehicle(both)) == [
+        ("RECORD_TYPE", "purchase_date"),
+        ("RECORD_TYPE", "delivery_date"),
+    ]
+
+
+class _Day(date):
+    """A host's own date type (a subclass of date, as some ORMs return)."""
+
+
+def test_date_subclasses_are_still_compared() -> None:
+    evolve: Any = attrs.evolve
+    early = evolve(car(), purchase_date=_Day(2026, 3, 2), delivery_date=_Day(2026, 3, 1))
+    assert pairs(check_vehicle(early)) == [("VEHICLE_DATES", "delivery_date")]
+    alone = evolve(car(), purchase_date=None, delivery_date=_Day(2026, 3, 1))
+    assert check_vehicle(alone) == ()

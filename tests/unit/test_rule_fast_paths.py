@@ -8,13 +8,25 @@ straightforward version it replaces, on generated input.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from datetime import date
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from crm_core.domain.rules import Severity, Violation, email, id_card, phone, plate, uscc, vin
+from crm_core.domain.rules import (
+    Severity,
+    Violation,
+    email,
+    id_card,
+    person_name,
+    phone,
+    plate,
+    uscc,
+    vin,
+)
 from crm_core.domain.rules import _support as support
 from crm_core.domain.rules.email import EmailPolicy
 from crm_core.domain.rules.id_card import IdCardPolicy
@@ -152,9 +164,11 @@ def test_violations_are_shared_values() -> None:
 
 
 def test_the_shared_violations_are_bounded() -> None:
-    for n in range(support._SHARED_LIMIT + 10):
+    limit = support.violation.cache_info().maxsize
+    assert limit is not None
+    for n in range(limit + 10):
         support.violation("PHONE_FORMAT", "phone", f"{n} characters long")
-    assert len(support._SHARED) <= support._SHARED_LIMIT
+    assert support.violation.cache_info().currsize <= limit
 
 
 @given(resident_ids(), st.sampled_from("0123456789X"))
@@ -177,3 +191,105 @@ def test_severity_for_is_the_longest_matching_prefix(
     matches = [prefix for prefix in regions if prefix and value.startswith(prefix)]
     expected = regions[max(matches, key=len)] if matches else policy.default_severity
     assert policy.severity_for(value) is expected
+
+
+# --- the diagnoses' shortcuts (docs/performance.md, "Rule checks") ---
+
+CJK_RANGES = [(0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0x20000, 0x2A6DF)]
+
+
+def test_plain_characters_are_nfkc_letters() -> None:
+    # person_name._PLAIN trusts Python's Unicode database for these ranges
+    assert "".join(f"{chr(a)}-{chr(b)}" for a, b in CJK_RANGES) == person_name._CJK
+    for first, last in CJK_RANGES:
+        text = "".join(map(chr, range(first, last + 1)))
+        assert text.isalpha()
+        assert unicodedata.is_normalized("NFKC", text)
+        assert text.upper() == text
+
+
+NAME_POLICIES = [
+    person_name.DEFAULT_POLICY,
+    person_name.NamePolicy(joining_symbols="/"),  # the hyphen is no joining symbol here
+    person_name.NamePolicy(joining_symbols="-a王 9"),  # letters, digits and space as joiners
+]
+PLAIN_NAMES = st.text(alphabet=st.sampled_from([*"王芳先生李𠀀䶵Ab z09 -"]), min_size=1, max_size=8)
+
+
+@settings(max_examples=500)
+@given(PLAIN_NAMES, st.sampled_from(NAME_POLICIES))
+def test_plain_traits_are_the_general_ones(value: str, policy: person_name.NamePolicy) -> None:
+    assert unicodedata.is_normalized("NFKC", value)  # check() skips nfkc() for these
+    stripped = value.strip()
+    if stripped:
+        assert person_name._PLAIN.fullmatch(stripped)
+        assert person_name._plain_traits(stripped, policy) == person_name._traits(stripped, policy)
+
+
+def _separator_walk(raw: str, area: str) -> bool:
+    """phone._separator_in_area_code as it was before its shortcuts: the walk alone."""
+    if raw.startswith(area) and not re.match(r"(?:\+|00)86", raw):
+        return False
+    text = support.nfkc(raw.strip())
+    country = re.match(r"(?:\+|00)86", text)
+    text = (text[country.end() :] if country else text).lstrip(phone._SEPARATORS)
+    if phone._without_trunk_zero(text):
+        area = area[1:]
+    return phone._walk_splits(text, len(area))
+
+
+PHONE_TEXT = st.text(alphabet=st.sampled_from([*"0215789-－ ()（）./+86\t\u3000١"]), max_size=16)
+
+
+@settings(max_examples=500)
+@given(PHONE_TEXT, st.sampled_from(["021", "010", "0571", "0535", "0411"]))
+def test_separator_shortcuts_are_the_walk(raw: str, area: str) -> None:
+    assert phone._separator_in_area_code(raw, area) == _separator_walk(raw, area)
+
+
+@settings(max_examples=300)
+@given(st.one_of(PHONE_TEXT, st.text(alphabet="0123456789", max_size=14)))
+def test_phone_digits_skip_canonical(value: str) -> None:
+    if value.isdigit() and value.isascii():
+        assert phone._national(value) == phone.compact(value)
+    # and analyse() gives what it gave with compact() for every value
+    _, digits, _ = phone.analyse(value, "phone", phone.DEFAULT_POLICY)
+    if digits and not phone.is_clean(value):
+        assert digits == phone.compact(value)
+
+
+PLATE_POLICIES = [plate.DEFAULT_POLICY, plate.PlatePolicy(joining_symbols="-ｘＡ\u0301")]
+
+
+@settings(max_examples=500)
+@given(
+    st.one_of(UNICODE_MIX, st.text(alphabet=st.sampled_from([*"沪闽JAI12·-. Ｍｘ\u3000\u0301"]))),
+    st.sampled_from(PLATE_POLICIES),
+)
+def test_plate_bare_is_the_canonical_plate(value: str, policy: plate.PlatePolicy) -> None:
+    bare = policy._strip.pattern.sub("", value)
+    if (
+        value.upper() == value
+        and unicodedata.is_normalized("NFKC", value)
+        and unicodedata.is_normalized("NFKC", bare)
+    ):
+        assert support.canonical(value, policy._strip) == bare
+
+
+@given(
+    st.one_of(
+        resident_ids(),
+        st.from_regex(r"[0-9]{17}[0-9X]", fullmatch=True),
+    )
+)
+def test_shaped_birth_date_is_the_decoded_one(value: str) -> None:
+    assert id_card._shaped_birth_date(value) == id_card.decode_birth_date(value)
+
+
+@given(resident_ids(), st.sampled_from("0123456789X"))
+def test_id_diagnosis_reads_the_check_character_like_the_formula(
+    value: str, check_char: str
+) -> None:
+    number = value[:17] + check_char
+    codes = [v.code for v in id_card.check(number)]
+    assert ("ID_CARD_CHECKSUM" in codes) == (check_char != id_card.calc_check_digit(number))

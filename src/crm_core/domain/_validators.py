@@ -8,9 +8,10 @@ or a host's config hands it over), and anything else is a typed error naming the
 from __future__ import annotations
 
 import enum
+import functools
 import types
 import typing
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from datetime import datetime, timezone
 from typing import Any, TypeVar
 
@@ -72,7 +73,6 @@ def member(enum_type: type[E], value: object, field: str | None = None) -> E:
 
 # (field name, enum, container or None, None allowed)
 _EnumField = tuple[str, type[enum.Enum], type[Any] | None, bool]
-_CHECKS: dict[type, Callable[[Any], None]] = {}
 
 
 def as_members(record: object) -> None:
@@ -90,14 +90,13 @@ def as_members(record: object) -> None:
     what a loop over the fields costs. Only a record that holds something else goes
     through the conversion.
     """
-    cls = type(record)
-    check = _CHECKS.get(cls)
-    if check is None:
-        check = _CHECKS[cls] = _compile_check(cls)
-    check(record)
+    # typeshed's type[object] does not satisfy Hashable (an unbound __hash__); classes hash
+    _compiled_check(typing.cast(Hashable, type(record)))(record)
 
 
-def _compile_check(cls: type) -> Callable[[Any], None]:
+@functools.cache  # one per record class: a pure function of the class's annotations
+def _compiled_check(cls: Hashable) -> Callable[[Any], None]:
+    assert isinstance(cls, type)
     fields = _enum_fields(cls)
     env: dict[str, Any] = {"_convert": _convert, "_fields": fields, "_members_in": _members_in}
     tests = []

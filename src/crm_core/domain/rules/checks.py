@@ -21,8 +21,8 @@ PHONE_LENGTH [error] mobile: 7 digits after area code 0571; local numbers there 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
-from datetime import date
+from collections.abc import Callable, Iterable, Mapping
+from datetime import date, datetime
 from types import MappingProxyType
 from typing import TypeVar
 
@@ -47,6 +47,9 @@ from crm_core.domain.vehicle import UsageNature, Vehicle
 from crm_core.errors import ValidationError
 
 T = TypeVar("T")
+# a record check compiled for one RulePolicy: record (customer: staff numbers, today) → found
+_CustomerCheck = Callable[["Customer", "StaffPhones", "date | None"], list["Violation"]]
+_VehicleCheck = Callable[["Vehicle"], list["Violation"]]
 
 __all__ = [
     "DEFAULT_RULE_POLICY",
@@ -127,9 +130,17 @@ class RulePolicy:
         factory=dict, converter=_severities, hash=False
     )
     disabled: frozenset[str] = frozenset()
+    # the record checks, built once for this policy: see _customer_check
+    _check_customer: _CustomerCheck = attrs.field(init=False, eq=False, repr=False, hash=False)
+    _check_vehicle: _VehicleCheck = attrs.field(init=False, eq=False, repr=False, hash=False)
 
+    @_check_customer.default
+    def _build_customer_check(self) -> _CustomerCheck:
+        return _customer_check(self)
 
-DEFAULT_RULE_POLICY = RulePolicy()
+    @_check_vehicle.default
+    def _build_vehicle_check(self) -> _VehicleCheck:
+        return _vehicle_check(self)
 
 
 def _compact_phone(value: object) -> str | None:
@@ -320,63 +331,92 @@ def _compare_with_id(
         )
 
 
-def _check_customer(
-    customer: Customer, staff: StaffPhones, policy: RulePolicy, today: date | None
-) -> list[Violation]:
-    # The hot path of a bulk check, written for CPython's sake: each field first gets its
-    # module's is_clean() (one regex, no compaction, no allocation) and only a value that
-    # fails it is diagnosed; blank tests are inlined (``not v or v.isspace()``), enum
-    # members are module names, and the rarely filled fields cost one ``is None``.
-    found: list[Violation] = []
-    name = customer.name
-    is_stock_placeholder = name == policy.stock_marker
-    if customer.type is _INDIVIDUAL:
-        if not is_stock_placeholder and not person_name.is_clean(name, policy.name):
-            found.extend(person_name.check(name, field="name", policy=policy.name))
-    else:  # the constructor stores a member: a company
-        _check_company(customer, policy, found)
-    has_phone = False
-    mobile = customer.mobile
-    if mobile is not None and phone.is_clean(mobile, policy.phone) and mobile[0] == "1":
-        has_phone = True
-        if staff.numbers and mobile in staff.numbers:
-            found.append(_staff_number("mobile"))
-    elif mobile and not (type(mobile) is str and mobile.isspace()):
-        has_phone = True
-        _check_phone(mobile, "mobile", staff, policy, found, mobile_only=True)
-    office = customer.office_phone
-    if office is not None and _check_other_phone(office, "office_phone", staff, policy, found):
-        has_phone = True
-    home = customer.home_phone
-    if home is not None and _check_other_phone(home, "home_phone", staff, policy, found):
-        has_phone = True
-    if not has_phone and not is_stock_placeholder:
-        found.append(violation("CUSTOMER_NO_PHONE", "mobile", "no phone number at all", WARNING))
-    email = customer.email
-    if (
-        email
-        and not email_rules.is_clean(email, policy.email)
-        and not (type(email) is str and email.isspace())
-    ):
-        found.extend(email_rules.check(email, field="email", policy=policy.email))
-    id_number = customer.id_number
-    if id_number is not None:
-        id_type = customer.id_type
-        born = (
-            id_card.clean_birth_date(id_number, policy.id_card, today)
-            if id_type is _RESIDENT_ID
-            else None
-        )
-        if born is not None:  # the common case: clean, compare it with the record
-            _compare_with_id(customer, id_number, born, found)
-        elif id_number and not (type(id_number) is str and id_number.isspace()):
-            _check_id_document(customer, id_type, id_number, policy, today, found)
-    postcode = customer.postcode
-    if postcode and not (
-        type(postcode) is str and (_POSTCODE.fullmatch(postcode) or postcode.isspace())
-    ):
-        found.append(violation("POSTCODE_FORMAT", "postcode", "a postcode has six digits", WARNING))
-    return found
+def _customer_check(policy: RulePolicy) -> _CustomerCheck:
+    """``policy``'s customer check, every table and pattern it needs bound once.
+
+    The hot path of a bulk check, written for CPython's sake. Each field first gets its
+    rule module's clean test, inlined here with the module's own compiled pattern (one
+    regex, no compaction, no allocation, no look-up through the policy), and only a value
+    that fails it is diagnosed by the module's ``check()``; blank tests are inlined
+    (``not v or v.isspace()``), enum members are module names, and the rarely filled
+    fields cost one ``is None``. ``tests/unit/test_record_check_paths.py`` holds every
+    inlined test to the module's ``is_clean()``.
+    """
+    stock_marker = policy.stock_marker
+    names = policy.name
+    clean_name = names._clean.fullmatch
+    name_placeholders = names.placeholders
+    phones = policy.phone
+    clean_mobile = phone._CLEAN_MOBILE.fullmatch
+    mobile_prefixes = phones.mobile_prefixes
+    is_mobile_block = phones.is_mobile_block
+    emails = policy.email
+    clean_email = emails._clean.fullmatch
+    ids = policy.id_card
+    clean_birth_date = id_card.clean_birth_date
+    clean_postcode = _POSTCODE.fullmatch
+    check_name = person_name.check
+    check_email = email_rules.check
+
+    def check(customer: Customer, staff: StaffPhones, today: date | None) -> list[Violation]:
+        found: list[Violation] = []
+        staff_numbers = staff.numbers
+        name = customer.name
+        is_stock_placeholder = name == stock_marker
+        if customer.type is _INDIVIDUAL:
+            if not is_stock_placeholder and not (
+                type(name) is str and clean_name(name) and name not in name_placeholders
+            ):
+                found.extend(check_name(name, field="name", policy=names))
+        else:  # the constructor stores a member: a company
+            _check_company(customer, policy, found)
+        has_phone = False
+        mobile = customer.mobile
+        if (
+            type(mobile) is str
+            and clean_mobile(mobile)
+            and (mobile[:3] in mobile_prefixes or is_mobile_block(mobile))
+        ):
+            has_phone = True
+            if staff_numbers and mobile in staff_numbers:
+                found.append(_staff_number("mobile"))
+        elif mobile and not (type(mobile) is str and mobile.isspace()):
+            has_phone = True
+            _check_phone(mobile, "mobile", staff, policy, found, mobile_only=True)
+        office = customer.office_phone
+        if office is not None and _check_other_phone(office, "office_phone", staff, policy, found):
+            has_phone = True
+        home = customer.home_phone
+        if home is not None and _check_other_phone(home, "home_phone", staff, policy, found):
+            has_phone = True
+        if not has_phone and not is_stock_placeholder:
+            found.append(
+                violation("CUSTOMER_NO_PHONE", "mobile", "no phone number at all", WARNING)
+            )
+        address = customer.email
+        if address and not (
+            type(address) is str
+            and ((len(address) <= 254 and clean_email(address)) or address.isspace())
+        ):
+            found.extend(check_email(address, field="email", policy=emails))
+        id_number = customer.id_number
+        if id_number is not None:
+            id_type = customer.id_type
+            born = clean_birth_date(id_number, ids, today) if id_type is _RESIDENT_ID else None
+            if born is not None:  # the common case: clean, compare it with the record
+                _compare_with_id(customer, id_number, born, found)
+            elif id_number and not (type(id_number) is str and id_number.isspace()):
+                _check_id_document(customer, id_type, id_number, policy, today, found)
+        postcode = customer.postcode
+        if postcode and not (
+            type(postcode) is str and (clean_postcode(postcode) or postcode.isspace())
+        ):
+            found.append(
+                violation("POSTCODE_FORMAT", "postcode", "a postcode has six digits", WARNING)
+            )
+        return found
+
+    return check
 
 
 def _check_id_document(
@@ -428,6 +468,75 @@ def _check_company(customer: Customer, policy: RulePolicy, found: list[Violation
         found.extend(uscc.check(customer.uscc, field="uscc", policy=policy.uscc))
 
 
+_DAY = date
+
+
+def _is_day(value: object) -> bool:
+    """A calendar date: a ``datetime`` is a ``date`` to ``isinstance`` but cannot be
+    compared with one, so a hand-built record holding one must not reach the comparison."""
+    return isinstance(value, date) and not isinstance(value, datetime)
+
+
+def _delivered_before_bought() -> Violation:
+    return violation("VEHICLE_DATES", "delivery_date", "delivered before it was bought", WARNING)
+
+
+def _check_days(vehicle: Vehicle, purchased: object, delivered: object) -> list[Violation]:
+    """The purchase and delivery dates when they are not both plain ``date``s (the fast
+    path's case): a subclass of ``date`` is compared too; a ``datetime``, a string or
+    anything else is a RECORD_TYPE, not a crash."""
+    found = [
+        violation("RECORD_TYPE", field, "not a calendar date")
+        for field, value in (("purchase_date", purchased), ("delivery_date", delivered))
+        if value is not None and not _is_day(value)
+    ]
+    if (
+        not found
+        and isinstance(purchased, date)
+        and isinstance(delivered, date)
+        and delivered < purchased
+        and not vehicle.is_used
+    ):
+        found.append(_delivered_before_bought())
+    return found
+
+
+def _vehicle_check(policy: RulePolicy) -> _VehicleCheck:
+    """``policy``'s vehicle check, bound once like :func:`_customer_check`."""
+    vins = policy.vin
+    clean_vin = vin._CLEAN_VIN.fullmatch
+    vin_check_digit = vin._check_digit
+    check_vin = vin.check
+    plates = policy.plate
+    clean_plate = plates._pattern.fullmatch
+    check_plate = plate.check
+
+    def check(vehicle: Vehicle) -> list[Violation]:
+        found: list[Violation] = []
+        number = vehicle.vin
+        if not (type(number) is str and clean_vin(number) and number[8] == vin_check_digit(number)):
+            found.extend(check_vin(number, field="vin", policy=vins))
+        licence = vehicle.plate
+        if (
+            licence
+            and not (type(licence) is str and clean_plate(licence))
+            and not (isinstance(licence, str) and licence.isspace())
+        ):
+            found.extend(check_plate(licence, field="plate", policy=plates))
+        purchased, delivered = vehicle.purchase_date, vehicle.delivery_date
+        if type(purchased) is _DAY and type(delivered) is _DAY:
+            if delivered < purchased and not vehicle.is_used:
+                found.append(_delivered_before_bought())
+        elif purchased is not None or delivered is not None:
+            found.extend(_check_days(vehicle, purchased, delivered))
+        return found
+
+    return check
+
+
+DEFAULT_RULE_POLICY = RulePolicy()
+
+
 def check_customer(
     customer: Customer,
     *,
@@ -451,29 +560,8 @@ def check_customer(
     record: object = customer  # a host's import may pass anything
     if not isinstance(record, Customer):
         return _record_type("Customer", record)
-    found = _check_customer(record, staff, policy, today)
+    found = policy._check_customer(record, staff, today)
     return _finish(found, policy) if found else ()
-
-
-def _check_vehicle(vehicle: Vehicle, policy: RulePolicy) -> list[Violation]:
-    found: list[Violation] = []
-    number = vehicle.vin
-    if not vin.is_clean(number):
-        found.extend(vin.check(number, field="vin", policy=policy.vin))
-    licence = vehicle.plate
-    if licence is not None and not plate.is_clean(licence, policy.plate) and not _blank(licence):
-        found.extend(plate.check(licence, field="plate", policy=policy.plate))
-    purchased, delivered = vehicle.purchase_date, vehicle.delivery_date
-    if (
-        isinstance(purchased, date)
-        and isinstance(delivered, date)
-        and delivered < purchased
-        and not vehicle.is_used
-    ):
-        found.append(
-            violation("VEHICLE_DATES", "delivery_date", "delivered before it was bought", WARNING)
-        )
-    return found
 
 
 def check_vehicle(
@@ -492,7 +580,7 @@ def check_vehicle(
     record: object = vehicle
     if not isinstance(record, Vehicle):
         return _record_type("Vehicle", record)
-    found = _check_vehicle(record, policy)
+    found = policy._check_vehicle(record)
     return _finish(found, policy) if found else ()
 
 
@@ -508,7 +596,7 @@ def _customer_part(
     if customer is None:
         _nested(found, "customer", _record_type("Customer", raw))
     else:
-        _nested(found, "customer", _check_customer(customer, staff, policy, today))
+        _nested(found, "customer", policy._check_customer(customer, staff, today))
     return customer
 
 
@@ -518,7 +606,7 @@ def _vehicle_part(raw: object, policy: RulePolicy, found: list[Violation]) -> Ve
     if vehicle is None:
         _nested(found, "vehicle", _record_type("Vehicle", raw))
     else:
-        _nested(found, "vehicle", _check_vehicle(vehicle, policy))
+        _nested(found, "vehicle", policy._check_vehicle(vehicle))
     return vehicle
 
 

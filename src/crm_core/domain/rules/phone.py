@@ -80,7 +80,8 @@ _CLEAN_MOBILE = re.compile(r"1[3-9][0-9]{9}")
 _CLEAN_LANDLINE = re.compile(r"(0[1-9][0-9]{1,2})-([2-9][0-9]{6,7})")
 _SEPARATORS = "-－—– ()（）.．/"
 _STRIP = Separators(r"[\s\-－—–().（）．/]+")
-_COUNTRY = re.compile(r"(?:\+|00)86")
+_COUNTRY_CODES = ("+86", "0086")
+_ASCII_DIGITS = "0123456789"
 
 
 class PhoneKind(enum.StrEnum):
@@ -102,11 +103,12 @@ class PhonePolicy:
     mobile_prefixes: frozenset[str] = MOBILE_PREFIXES
 
     def area_code(self, digits: str) -> str | None:
-        """The area code a national number (``0…``) starts with, if it is a known one."""
-        for length in (3, 4):
-            if digits[:length] in self.area_codes:
-                return digits[:length]
-        return None
+        """The area code a national number (``0…``) starts with, if it is a known one:
+        three digits (021) before four (0571)."""
+        codes = self.area_codes  # no loop: this runs in every landline's diagnosis
+        if digits[:3] in codes:
+            return digits[:3]
+        return digits[:4] if digits[:4] in codes else None
 
     def is_mobile_block(self, digits: str) -> bool:
         prefixes = self.mobile_prefixes
@@ -125,8 +127,12 @@ def _without_trunk_zero(after_country_code: str) -> bool:
 def compact(value: str) -> str:
     """The national number in digits: separators and the country code +86 / 0086
     removed, a landline keeps its trunk 0 (``'02162345678'``)."""
-    text = canonical(require_text(value, "a phone number"), _STRIP)
-    if text.startswith(("+86", "0086")):  # _COUNTRY, without a regex call
+    return _national(canonical(require_text(value, "a phone number"), _STRIP))
+
+
+def _national(text: str) -> str:
+    """Canonical text (:func:`canonical`) without its country code."""
+    if text.startswith(_COUNTRY_CODES):
         text = text[text.index("86") + 2 :]
         if _without_trunk_zero(text):  # +86 21 6234 5678: the area code without its 0
             text = "0" + text
@@ -184,7 +190,8 @@ def _local_violations(
         local = digits[len(area) :]
         lengths = policy.area_codes[area]
         if len(local) not in lengths:
-            expected = " or ".join(map(str, lengths))
+            # the join alone takes as long as the rest of this diagnosis; one length is usual
+            expected = str(lengths[0]) if len(lengths) == 1 else " or ".join(map(str, lengths))
             return (
                 _LANDLINE,
                 area,
@@ -222,18 +229,32 @@ def _local_violations(
 
 def _separator_in_area_code(raw: str, area: str) -> bool:
     """True when a separator splits the area code (``0-21…``, ``02-1…``, ``(02)1…``)."""
-    if raw.startswith(area) and not _COUNTRY.match(raw):
-        return False  # the usual 0571-8888888: the area code keyed whole, first
+    if raw.lstrip(_SEPARATORS).startswith(area) and not raw.startswith(_COUNTRY_CODES):
+        return False  # the usual 0571-8888888 or (0571)8888888: the area code keyed whole
     text = nfkc(raw.strip())
-    country = _COUNTRY.match(text)
-    text = (text[country.end() :] if country else text).lstrip(_SEPARATORS)
+    if text.startswith(_COUNTRY_CODES):
+        text = text[3:] if text[0] == "+" else text[4:]
+    text = text.lstrip(_SEPARATORS)
     if _without_trunk_zero(text):  # +86-21-…: the area code was keyed without its 0
         area = area[1:]
+    # What _walk_splits() finds first, in C: the leading ASCII digits hold the whole
+    # area code (no separator in it), or a separator follows them inside it (0-21…).
+    run = len(text) - len(text.lstrip(_ASCII_DIGITS))
+    if run >= len(area):
+        return False
+    if run and run < len(text) and (text[run] in _SEPARATORS or text[run].isspace()):
+        return True
+    return _walk_splits(text, len(area))
+
+
+def _walk_splits(text: str, area_length: int) -> bool:
+    """Whether a separator comes between the first digit of ``text`` and the one that
+    completes an area code of ``area_length`` digits; any other character is skipped."""
     seen = 0
     for char in text:
         if char.isdigit():
             seen += 1
-            if seen >= len(area):
+            if seen >= area_length:
                 return False
         elif seen and (char in _SEPARATORS or char.isspace()):
             return True
@@ -273,7 +294,9 @@ def analyse(
         return _LANDLINE, value.replace("-", ""), ()
     if len(value) > 40:
         return None, "", (violation("PHONE_FORMAT", field, f"{len(value)} characters long"),)
-    digits = compact(value)
+    # ASCII digits are their own canonical form: of compact(), only the country code
+    # step can change them
+    digits = _national(value) if value.isdigit() and value.isascii() else compact(value)
     if not digits:
         return None, "", (violation("PHONE_MISSING", field, "no phone number"),)
     phone_kind, area, found = _local_violations(digits, field, policy)

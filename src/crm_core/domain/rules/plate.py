@@ -27,6 +27,7 @@ record must be fixed.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping
 from types import MappingProxyType
 
@@ -156,8 +157,10 @@ def check(
             ),
         )
     found: list[Violation] = []
-    bare = policy._strip.pattern.sub("", stripped)  # _strip's class: whitespace and joining symbols
-    if bare != stripped:
+    separators = policy._strip.pattern  # whitespace and joining symbols
+    bare = stripped
+    if separators.search(stripped):  # a search is cheaper than a sub that finds nothing
+        bare = separators.sub("", stripped)
         found.append(
             violation(
                 "PLATE_JOINING_SYMBOL",
@@ -165,7 +168,17 @@ def check(
                 "contains a space or joining symbol; key the plate as 沪A12345",
             )
         )
-    plate = canonical(stripped, policy._strip)
+    # Upper-case NFKC text (闽J·M0172) loses only its separators in canonical(), unless
+    # that leaves text that is not NFKC: then bare is the canonical plate already, and
+    # canonical() need not remove them again (test_plate_bare_is_the_canonical_plate).
+    if (
+        stripped.upper() == stripped
+        and unicodedata.is_normalized("NFKC", stripped)
+        and unicodedata.is_normalized("NFKC", bare)
+    ):
+        plate = bare
+    else:
+        plate = canonical(stripped, policy._strip)
     if plate != bare:
         found.append(
             not_normalised("PLATE_NOT_NORMALISED", field, "lower-case or full-width letters")
