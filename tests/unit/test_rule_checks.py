@@ -467,3 +467,14 @@ def test_date_subclasses_are_still_compared() -> None:
     assert pairs(check_vehicle(early)) == [("VEHICLE_DATES", "delivery_date")]
     alone = evolve(car(), purchase_date=None, delivery_date=_Day(2026, 3, 1))
     assert check_vehicle(alone) == ()
+
+
+def test_a_birthday_that_is_no_date_is_reported_as_such() -> None:
+    # a datetime never equals the ID's birth date: that is a typing slip, not a mismatch
+    evolve: Any = attrs.evolve
+    at_noon = evolve(person(), birthday=datetime(1949, 12, 31, 12, tzinfo=UTC))
+    assert pairs(check_customer(at_noon)) == [("RECORD_TYPE", "birthday")]
+    as_text = evolve(person(), birthday="1949-12-31")
+    assert pairs(check_customer(as_text)) == [("RECORD_TYPE", "birthday")]
+    other_day = evolve(person(), birthday=date(1950, 1, 1))
+    assert pairs(check_customer(other_day)) == [("ID_CARD_BIRTHDAY_MISMATCH", "birthday")]

@@ -316,6 +316,8 @@ def _compare_with_id(
                 "differs from the birth date in the ID number",
                 WARNING,
             )
+            if _is_day(birthday)  # a datetime never equals a date: not a mismatch
+            else violation("RECORD_TYPE", "birthday", "not a calendar date")
         )
     gender = customer.gender
     if gender is not _GENDER_UNKNOWN and gender is not (
