@@ -1,7 +1,8 @@
 """Outbox dispatch throughput: queued messages sent to a local SMS gateway.
 
-For each worker count, on a fresh SQLite outbox of its own holding ``--messages`` queued
-texts:
+For each worker count, on a fresh outbox of its own (SQLite, or PostgreSQL with
+``--backend postgresql``: the embedded test server, or ``CRM_CORE_TEST_PG_URL``) holding
+``--messages`` queued texts:
 
 * ``direct``: ``--messages`` texts handed straight to the gateway with
   ``SmsHttpNotifier.send_sms`` from that many threads — the gateway's own ceiling;
@@ -21,6 +22,7 @@ message of every worker count — and that the outbox recorded every message as 
 
     python bench/bench_dispatch.py --messages 100000 --workers 1 4
     python bench/bench_dispatch.py --messages 2000            # a quick run
+    python bench/bench_dispatch.py --backend postgresql --messages 20000
 
 Queueing (``uow.outbox.enqueue``, ``--enqueue-chunk`` messages per unit of work) is timed
 too, for each outbox.
@@ -57,6 +59,7 @@ from crm_core.domain.ports.notifiers import Sms
 from crm_core.schedule.workdays import china_workday_calendar
 from crm_core.schedule.working_time import QuietHours, WorkingTime
 from crm_core.testing.gateways import FakeSmsGateway, fake_gateway_config
+from crm_core.testing.postgres import create_database
 
 DEALER = DealerId("D-bench")
 NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
@@ -126,12 +129,13 @@ def direct(url: str, first: int, count: int, workers: int, prefix: str) -> None:
 
 
 class Outbox:
-    """A SQLite outbox holding ``count`` queued messages (spread over 1 000 customers),
-    their ids prefixed with ``prefix`` so that every run's keys are new to the gateway."""
+    """An outbox (a SQLite file or a PostgreSQL database) holding ``count`` queued messages
+    (spread over 1 000 customers), their ids prefixed with ``prefix`` so that every run's
+    keys are new to the gateway."""
 
-    def __init__(self, path: Path, count: int, prefix: str, chunk: int) -> None:
-        upgrade(path)
-        self.engine = create_engine(path)
+    def __init__(self, url: str | Path, count: int, prefix: str, chunk: int) -> None:
+        upgrade(url)
+        self.engine = create_engine(url)
         self.storage = SqlStorage(self.engine, clock=lambda: NOW)
         customers = min(count, 1000)
         with self.storage.unit_of_work() as uow:
@@ -212,7 +216,12 @@ def run(
     if count % (args.slices * args.batch * workers):
         raise SystemExit("--messages must be a multiple of --slices × --batch × workers")
     before = gateway.counts()
-    store = Outbox(directory / f"outbox-{workers}.db", count, f"w{workers}", args.enqueue_chunk)
+    url: str | Path = (
+        directory / f"outbox-{workers}.db"
+        if args.backend == "sqlite"
+        else create_database(f"bench_outbox_w{workers}")
+    )
+    store = Outbox(url, count, f"w{workers}", args.enqueue_chunk)
     settings = DispatchSettings(batch=args.batch, record_every=args.record_every)
     dispatchers = store.dispatchers(gateway.url, workers, settings)
     direct_t = outbox_t = Timing(0.0, 0.0)
@@ -240,6 +249,7 @@ def run(
     return {
         "workers": workers,
         "messages": count,
+        "backend": args.backend,
         "batch": args.batch,
         "record_every": args.record_every,
         "enqueue_per_s": count / store.enqueue.wall,
@@ -255,6 +265,7 @@ def run(
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--messages", type=int, default=100_000, help="messages per run")
+    parser.add_argument("--backend", choices=["sqlite", "postgresql"], default="sqlite")
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 4])
     parser.add_argument("--batch", type=int, default=100, help="messages claimed at once")
     parser.add_argument(
@@ -265,7 +276,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=None, help="JSON results")
     args = parser.parse_args()
     out: Path = args.out or Path(
-        f"bench/out/dispatch-w{'-'.join(str(w) for w in args.workers)}.json"
+        f"bench/out/dispatch-{args.backend}-w{'-'.join(str(w) for w in args.workers)}.json"
     )
 
     gateway = Gateway()
@@ -276,7 +287,7 @@ def main() -> None:
                 row = run(gateway, Path(tmp), workers, args)
                 results.append(row)
                 print(
-                    f"{workers} worker(s), {args.messages} messages: "
+                    f"{args.backend}, {workers} worker(s), {args.messages} messages: "
                     f"queued at {row['enqueue_per_s']:,.0f}/s; "
                     f"direct {row['direct_per_s']:,.0f}/s ({row['direct_cpu_ms']:.2f} ms CPU), "
                     f"outbox {row['outbox_per_s']:,.0f}/s ({row['outbox_cpu_ms']:.2f} ms CPU), "
