@@ -104,7 +104,7 @@ class Separators:
         return bytes(code for code in range(128) if self.pattern.fullmatch(chr(code)))
 
 
-def canonical(value: str, separators: Separators) -> str:
+def canonical(value: str, separators: Separators, dropped: str | None = None) -> str:
     """Folded (:func:`fold`) with every separator removed.
 
     Two shortcuts around :func:`fixed_point`'s rounds of NFKC, both exact. ASCII has
@@ -113,13 +113,16 @@ def canonical(value: str, separators: Separators) -> str:
     leaves alone (a plate such as ``沪A-12345``: upper-case, already NFKC) loses only its
     separators, and that is the fixed point unless the removal brought a combining mark
     against a new base letter — which is exactly when the result is no longer NFKC.
+    ``dropped`` is ``value`` with its separators removed (``separators.pattern.sub("",
+    value)``), for a caller that has it already (a plate's diagnosis reports them): the
+    second shortcut takes it instead of removing them again.
     """
     if value.isascii():
         ascii_text = value.upper().encode("ascii")
         return ascii_text.translate(None, separators.ascii).decode("ascii")
     drop = separators.pattern.sub
     if value.upper() == value and unicodedata.is_normalized("NFKC", value):
-        text = drop("", value)
+        text = drop("", value) if dropped is None else dropped
         if unicodedata.is_normalized("NFKC", text):
             return text
     return fixed_point(lambda text: drop("", fold(text)), value)

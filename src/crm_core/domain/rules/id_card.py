@@ -133,10 +133,7 @@ def decode_birth_date(number: str) -> date | None:
     digits = number[6:14]
     if len(digits) != 8 or not digits.isdigit() or not digits.isascii():
         return None
-    try:
-        return date.fromisoformat(digits)  # YYYYMMDD, Python 3.11+
-    except ValueError:
-        return None
+    return _shaped_birth_date(number)
 
 
 def _shaped_birth_date(number: str) -> date | None:
@@ -144,7 +141,7 @@ def _shaped_birth_date(number: str) -> date | None:
     are ASCII digits: the tests of the text are skipped, and so is the lookup of
     ``date.fromisoformat`` through the class."""
     try:
-        return _from_iso(number[6:14])
+        return _from_iso(number[6:14])  # YYYYMMDD, Python 3.11+
     except ValueError:
         return None
 

@@ -27,7 +27,6 @@ record must be fixed.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Mapping
 from types import MappingProxyType
 
@@ -168,17 +167,7 @@ def check(
                 "contains a space or joining symbol; key the plate as 沪A12345",
             )
         )
-    # Upper-case NFKC text (闽J·M0172) loses only its separators in canonical(), unless
-    # that leaves text that is not NFKC: then bare is the canonical plate already, and
-    # canonical() need not remove them again (test_plate_bare_is_the_canonical_plate).
-    if (
-        stripped.upper() == stripped
-        and unicodedata.is_normalized("NFKC", stripped)
-        and unicodedata.is_normalized("NFKC", bare)
-    ):
-        plate = bare
-    else:
-        plate = canonical(stripped, policy._strip)
+    plate = canonical(stripped, policy._strip, dropped=bare)
     if plate != bare:
         found.append(
             not_normalised("PLATE_NOT_NORMALISED", field, "lower-case or full-width letters")
