@@ -47,7 +47,7 @@ from crm_core.domain.vehicle import UsageNature, Vehicle
 from crm_core.errors import ValidationError
 
 T = TypeVar("T")
-# a record check compiled for one RulePolicy: record (customer: staff numbers, today) → found
+# a record check built for one RulePolicy: (record[, staff phones, today]) → violations found
 _CustomerCheck = Callable[["Customer", "StaffPhones", "date | None"], list["Violation"]]
 _VehicleCheck = Callable[["Vehicle"], list["Violation"]]
 
@@ -470,9 +470,6 @@ def _check_company(customer: Customer, policy: RulePolicy, found: list[Violation
         found.extend(uscc.check(customer.uscc, field="uscc", policy=policy.uscc))
 
 
-_DAY = date
-
-
 def _is_day(value: object) -> bool:
     """A calendar date: a ``datetime`` is a ``date`` to ``isinstance`` but cannot be
     compared with one, so a hand-built record holding one must not reach the comparison."""
@@ -526,7 +523,7 @@ def _vehicle_check(policy: RulePolicy) -> _VehicleCheck:
         ):
             found.extend(check_plate(licence, field="plate", policy=plates))
         purchased, delivered = vehicle.purchase_date, vehicle.delivery_date
-        if type(purchased) is _DAY and type(delivered) is _DAY:
+        if type(purchased) is date and type(delivered) is date:
             if delivered < purchased and not vehicle.is_used:
                 found.append(_delivered_before_bought())
         elif purchased is not None or delivered is not None:
