@@ -481,9 +481,9 @@ def _delivered_before_bought() -> Violation:
 
 
 def _check_days(vehicle: Vehicle, purchased: object, delivered: object) -> list[Violation]:
-    """The purchase and delivery dates when they are not both plain ``date``s (the fast
-    path's case): a subclass of ``date`` is compared too; a ``datetime``, a string or
-    anything else is a RECORD_TYPE, not a crash."""
+    """The purchase and delivery dates when one is neither a plain ``date`` nor None
+    (the fast path's cases): a subclass of ``date`` is compared too; a ``datetime``, a
+    string or anything else is a RECORD_TYPE, not a crash."""
     found = [
         violation("RECORD_TYPE", field, "not a calendar date")
         for field, value in (("purchase_date", purchased), ("delivery_date", delivered))
@@ -526,7 +526,9 @@ def _vehicle_check(policy: RulePolicy) -> _VehicleCheck:
         if type(purchased) is date and type(delivered) is date:
             if delivered < purchased and not vehicle.is_used:
                 found.append(_delivered_before_bought())
-        elif purchased is not None or delivered is not None:
+        elif (purchased is not None and type(purchased) is not date) or (
+            delivered is not None and type(delivered) is not date
+        ):  # not a plain date or nothing (the usual one date of two): look closer
             found.extend(_check_days(vehicle, purchased, delivered))
         return found
 
