@@ -223,7 +223,11 @@ def test_plain_traits_are_the_general_ones(value: str, policy: person_name.NameP
     stripped = value.strip()
     if stripped:
         assert person_name._PLAIN.fullmatch(stripped)
-        assert person_name._plain_traits(stripped, policy) == person_name._traits(stripped, policy)
+        has_cjk = person_name._CJK_CHAR.search(stripped) is not None
+        assert has_cjk is not stripped.isascii()  # how check() tells it for a plain name
+        assert person_name._plain_traits(stripped, has_cjk, policy) == person_name._traits(
+            stripped, has_cjk, policy
+        )
 
 
 def _separator_walk(raw: str, area: str) -> bool:

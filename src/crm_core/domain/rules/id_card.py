@@ -127,6 +127,12 @@ def _check_char(number: str) -> str:
     return _CHECK[2 * int(number[:17], 13) % 11]
 
 
+def _checks_out(number: str) -> bool:
+    """ISO 7064 MOD 11-2 over a number of :data:`_SHAPE`, check character included, in
+    one ``int()``: see :data:`_REMAINDER_OF_VALID_X`."""
+    return int(number, 35) % 11 == (_REMAINDER_OF_VALID_X if number[17] == "X" else 1)
+
+
 def decode_birth_date(number: str) -> date | None:
     """The birth date in a compact 18-character number, ``None`` if it is no date; no
     other check (use on numbers :func:`check` found no error in)."""
@@ -161,8 +167,7 @@ def clean_birth_date(
     if (
         type(value) is not str
         or _SHAPE.fullmatch(value) is None
-        # MOD 11-2 over all 18 characters in one int(): see _REMAINDER_OF_VALID_X
-        or int(value, 35) % 11 != (_REMAINDER_OF_VALID_X if value[17] == "X" else 1)
+        or not _checks_out(value)
         or value[:6] not in policy.division_codes
     ):
         return None
@@ -233,7 +238,7 @@ def check(
                 violation("ID_CARD_FORMAT", field, "17 digits and a digit or X are expected")
             )
             return tuple(found)
-    if int(number, 35) % 11 != (_REMAINDER_OF_VALID_X if number[17] == "X" else 1):
+    if not _checks_out(number):
         found.append(violation("ID_CARD_CHECKSUM", field, "check character does not match"))
     born = _shaped_birth_date(number)
     if born is None or born.year < policy.earliest_birth_year:

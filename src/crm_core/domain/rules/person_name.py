@@ -227,17 +227,17 @@ def _latin_title(text: str, field: str, policy: NamePolicy) -> Violation | None:
     return None
 
 
-_Traits = tuple[bool, str, bool, bool, bool]
-"""What the character rules need to know of a stripped name: (it has a Chinese
-character, its letters only, it has a digit, it has a space that is a defect, it has a
-symbol or control character that belongs in no name)."""
+_Traits = tuple[str, bool, bool, bool]
+"""What the character rules need to know of a stripped name that is not all letters:
+(its letters only, it has a digit, it has a space that is a defect, it has a symbol or
+control character that belongs in no name)."""
 
 
-def _plain_traits(stripped: str, policy: NamePolicy) -> _Traits:
+def _plain_traits(stripped: str, has_cjk: bool, policy: NamePolicy) -> _Traits:
     """The traits of a name made of Chinese characters, ASCII letters and digits, plain
-    spaces and hyphens only (:data:`_PLAIN`) — nearly every defective name: 王先生,
-    王 芳, 王-芳, 王芳2 — from a few C-level string operations instead of tests per
-    character.
+    spaces and hyphens only (:data:`_PLAIN`) — nearly every defective name that is not
+    all letters: 王 芳, 王-芳, 王芳2 — from a few C-level string operations instead of
+    tests per character.
 
     Exact because each of those characters is a letter, an ASCII digit, the plain space
     or the hyphen: the only non-ASCII ones are Chinese, the only space is the plain one,
@@ -246,9 +246,6 @@ def _plain_traits(stripped: str, policy: NamePolicy) -> _Traits:
     holds this to :func:`_traits`, ``test_plain_characters_are_nfkc_letters`` the
     Chinese ranges to Python's Unicode database.
     """
-    has_cjk = not stripped.isascii()
-    if stripped.isalpha():  # a title (王先生) or a company's name: letters only
-        return has_cjk, stripped, False, False, False
     squeezed = stripped.replace(" ", "")
     letters_and_digits = squeezed.replace("-", "")
     has_digit = not letters_and_digits.isalpha() and letters_and_digits != ""
@@ -263,17 +260,12 @@ def _plain_traits(stripped: str, policy: NamePolicy) -> _Traits:
     else:
         spaced = "  " in stripped
         odd = False
-    return has_cjk, bare, has_digit, spaced, odd
+    return bare, has_digit, spaced, odd
 
 
-def _traits(stripped: str, policy: NamePolicy) -> _Traits:
+def _traits(stripped: str, has_cjk: bool, policy: NamePolicy) -> _Traits:
     """The traits of any stripped name, character by character (map() and set
     operations walk the characters in C where they can)."""
-    has_cjk = _CJK_CHAR.search(stripped) is not None
-    # letters are never digits, spaces, symbols, or control, format or private-use
-    # characters: a name of letters only skips every test per character
-    if stripped.isalpha():
-        return has_cjk, stripped, False, False, False
     bare = "".join(filter(str.isalpha, stripped))
     has_digit = any(map(str.isdigit, stripped))
     if has_cjk:
@@ -287,7 +279,7 @@ def _traits(stripped: str, policy: NamePolicy) -> _Traits:
         or unicodedata.category(c) in ("Cc", "Cf", "Co", "Cs")
         for c in stripped
     )
-    return has_cjk, bare, has_digit, spaced, odd
+    return bare, has_digit, spaced, odd
 
 
 def check(
@@ -319,7 +311,14 @@ def check(
         found.append(
             violation("NAME_COMPANY", field, "a company's name where a person's name belongs")
         )
-    has_cjk, bare, has_digit, spaced, odd = (_plain_traits if plain else _traits)(stripped, policy)
+    # the only non-ASCII characters of a plain name are Chinese ones
+    has_cjk = not stripped.isascii() if plain else _CJK_CHAR.search(stripped) is not None
+    if stripped.isalpha():  # a title (王先生) or a company's name: letters only, no
+        # digit, space, symbol, or control, format or private-use character to look for
+        bare, has_digit, spaced, odd = stripped, False, False, False
+    else:
+        traits = _plain_traits if plain else _traits
+        bare, has_digit, spaced, odd = traits(stripped, has_cjk, policy)
     if has_cjk:
         if bare.endswith(policy.titles):  # one C call for all titles
             found.append(_cjk_title(bare, field, policy))
