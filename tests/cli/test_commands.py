@@ -160,6 +160,21 @@ def test_report_kpis_and_callback_report(demo_db: Path, capsys: pytest.CaptureFi
     assert "not a month (YYYY-MM)" in err
 
 
+@pytest.mark.parametrize("before", [True, False], ids=["before-command", "after-command"])
+def test_format_and_locale_work_before_and_after_the_command(
+    demo_db: Path, capsys: pytest.CaptureFixture[str], before: bool
+) -> None:
+    # `crm-core --help` shows them before the command; they used to be ignored there
+    command = ["report", "--db", str(demo_db), "--month", "2026-11"]
+    for options, looks_right in (
+        (["--format", "json"], lambda out: json.loads(out)["reports"][0]["month"] == "2026-11"),
+        (["--locale", "en"], lambda out: "report for 2026-11" in out and "月报" not in out),
+    ):
+        code, out, err = run(options + command if before else command + options, capsys)
+        assert (code, err) == (0, "")
+        assert looks_right(out), options
+
+
 def test_report_feeds_policies_surveys_and_actions(
     demo_db: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

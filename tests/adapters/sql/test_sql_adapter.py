@@ -13,7 +13,7 @@ import attrs
 import pytest
 import sqlalchemy as sa
 
-from crm_core.adapters.sql import create_engine
+from crm_core.adapters.sql import SqlStorage, create_engine
 from crm_core.adapters.sql.engine import to_url
 from crm_core.domain.contact import Channel
 from crm_core.domain.customer import Gender
@@ -52,6 +52,10 @@ def test_targets_are_sqlite_paths_or_supported_urls(tmp_path: Path) -> None:
         to_url("mysql://localhost/crm")
     with pytest.raises(ValidationError, match="needs a file"):
         create_engine("sqlite://")
+    with pytest.raises(ValidationError) as caught:
+        SqlStorage.open(tmp_path / "missing" / "crm.db")  # SQLite: "unable to open database file"
+    missing = tmp_path / "missing"
+    assert str(caught.value) == f"url: no directory {missing} for the SQLite file crm.db"
 
 
 def test_sqlite_stores_utc_text_that_sorts_chronologically(

@@ -67,6 +67,14 @@ def create_engine(target: str | os.PathLike[str] | URL, **kwargs: Any) -> sa.Eng
                 "(use MemoryStorage for a throwaway store)",
                 field="url",
             )
+        folder = Path(url.database).parent
+        if not url.query.get("uri") and not folder.is_dir():
+            # SQLite creates the file, not its folder; its own words for this are
+            # "unable to open database file", which does not say which part is missing
+            raise ValidationError(
+                f"no directory {folder} for the SQLite file {Path(url.database).name}",
+                field="url",
+            )
         engine = sa.create_engine(url, **kwargs)
         _configure_sqlite(engine)
         return engine
