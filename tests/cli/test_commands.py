@@ -14,9 +14,10 @@ from cli_data import SMALL, build_demo_db, fresh_copy
 
 from crm_core.adapters.sql import SqlStorage
 from crm_core.cli import main
+from crm_core.cli._labels import LOCALES, label
 from crm_core.demo import DemoGenerator
 from crm_core.domain.ids import DealerId
-from crm_core.scoring import Period, action_report, dealer_kpis
+from crm_core.scoring import Period, ThresholdOutcome, action_report, dealer_kpis
 
 
 @pytest.fixture(scope="module")
@@ -158,6 +159,22 @@ def test_report_kpis_and_callback_report(demo_db: Path, capsys: pytest.CaptureFi
     code, _, err = run(["report", "--db", str(demo_db), "--month", "2026-13"], capsys)
     assert code == 2
     assert "not a month (YYYY-MM)" in err
+
+
+def test_report_names_kpi_outcomes_in_the_operators_language(
+    demo_db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert all(label("outcome." + o, loc) for o in ThresholdOutcome for loc in LOCALES)
+    month = ["report", "--db", str(demo_db), "--month", "2026-11"]
+    _, out, _ = run([*month, "--format", "json"], capsys)
+    outcomes = {k["outcome"] for k in json.loads(out)["reports"][0]["kpis"]} - {None}
+    assert outcomes  # the club KPIs have thresholds
+    for locale in LOCALES:
+        _, text, _ = run([*month, "--locale", locale], capsys)
+        for outcome in outcomes:
+            shown = label("outcome." + outcome, locale)
+            assert shown in text
+            assert shown == outcome or outcome not in text  # not the code: "scores_zero"
 
 
 @pytest.mark.parametrize("before", [True, False], ids=["before-command", "after-command"])
