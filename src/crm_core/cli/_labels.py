@@ -24,6 +24,10 @@ _LABELS: dict[str, tuple[str, str]] = {
         "{rows} 行, {errors} 个错误, {warnings} 个警告",
         "{rows} rows, {errors} errors, {warnings} warnings",
     ),
+    "ignored_columns": (
+        "未检查的列 (不是已知字段, 请用 --columns 映射): {columns}",
+        "Columns not checked (not a known field; map them with --columns): {columns}",
+    ),
     "completeness": ("填报率", "Completeness"),
     "measure": ("指标", "measure"),
     "filled": ("已填", "filled"),
