@@ -78,6 +78,8 @@ def test_text_output_lists_row_code_and_message(
     assert "e-mail filled" in out
     code, out, _ = run(["check", str(path)], capsys)
     assert "3 行, 4 个错误, 0 个警告" in out
+    assert "│ error" not in out  # the severity in the operator's language
+    assert "│ 错误" in out
     assert "车牌号填报率" in out
 
 

@@ -95,6 +95,23 @@ def test_agenda_text_role_calendar_and_forecast(
     assert sum(d.get("cr_representative", 0) for d in days) > 0
 
 
+def test_agenda_text_says_what_it_leaves_out_in_the_operators_language(
+    demo_db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["agenda", "--db", str(demo_db), "--date", "2026-11-23", "--dealer", "D01"]
+    _, out, _ = run([*argv, "--format", "json"], capsys)
+    result = json.loads(out)["dealers"][0]
+    total, skipped = result["tasks"]["cr_representative"], result["skipped"]
+    assert total > 1
+    assert skipped  # the demo has customers who refused callbacks or want no calls
+    for locale in LOCALES:
+        _, text, _ = run([*argv, "--limit", "1", "--locale", locale], capsys)
+        assert label("more_tasks", locale, hidden=total - 1) in text
+        for reason, n in skipped.items():
+            assert f"{label('skip.' + reason, locale)} {n}" in text
+            assert reason not in text  # the label, not the code "refused_callbacks"
+
+
 def test_agenda_with_a_calendar_file(
     demo_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -299,6 +316,11 @@ def test_demo_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
     assert "exists; use --force" in err
     code, out, _ = run([*argv, "--force", "--locale", "en"], capsys)
     assert code == 0
+    text = [a for a in argv if a not in ("--format", "json")]
+    code, out, _ = run([*text, "--force"], capsys)
+    assert code == 0
+    assert "│ 错误" in out  # the quality table's severities in the operator's language
+    assert "│ error" not in out
     code, _, err = run(["demo", "--db", str(tmp_path / "no" / "dir.db")], capsys)
     assert code == 2
     assert "no directory" in err

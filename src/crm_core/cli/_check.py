@@ -224,7 +224,10 @@ def _render(ui: Ui, result: dict[str, Any]) -> None:
     if violations:
         ui.table(
             [ui.t("row"), ui.t("rule"), ui.t("severity"), ui.t("field"), ui.t("message")],
-            [[v["row"], v["code"], v["severity"], v["field"], v["message"]] for v in violations],
+            [
+                [v["row"], v["code"], ui.t("severity." + v["severity"]), v["field"], v["message"]]
+                for v in violations
+            ],
             title=ui.t("violations"),
         )
     else:
