@@ -3,7 +3,9 @@ PostgreSQL's non-blocking claims."""
 
 from __future__ import annotations
 
+import re
 import sqlite3
+import sys
 from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
 from pathlib import Path
@@ -56,6 +58,12 @@ def test_targets_are_sqlite_paths_or_supported_urls(tmp_path: Path) -> None:
         SqlStorage.open(tmp_path / "missing" / "crm.db")  # SQLite: "unable to open database file"
     missing = tmp_path / "missing"
     assert str(caught.value) == f"url: no directory {missing} for the SQLite file crm.db"
+
+
+def test_postgresql_without_its_driver_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "psycopg", None)  # as if only the `sql` extra were installed
+    with pytest.raises(ModuleNotFoundError, match=re.escape("pip install 'crm-core[postgres]'")):
+        create_engine("postgresql://crm@localhost/crm")
 
 
 def test_sqlite_stores_utc_text_that_sorts_chronologically(

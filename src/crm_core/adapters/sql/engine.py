@@ -78,7 +78,16 @@ def create_engine(target: str | os.PathLike[str] | URL, **kwargs: Any) -> sa.Eng
         engine = sa.create_engine(url, **kwargs)
         _configure_sqlite(engine)
         return engine
-    return sa.create_engine(url, **kwargs)
+    try:
+        return sa.create_engine(url, **kwargs)
+    except ModuleNotFoundError as exc:
+        if exc.name != "psycopg":
+            raise
+        # the `sql` extra is enough for SQLite; say which extra brings the driver
+        raise ModuleNotFoundError(
+            "PostgreSQL needs the psycopg driver: pip install 'crm-core[postgres]'",
+            name=exc.name,
+        ) from exc
 
 
 def _configure_sqlite(engine: sa.Engine) -> None:
