@@ -156,6 +156,26 @@ def test_tasks_without_a_recipient_or_field_are_reported(task_uow: UnitOfWork) -
     assert "李明" in _get(task_uow, "t-3.sms").body
 
 
+def test_a_text_task_whose_focus_has_no_text_is_reported(task_uow: UnitOfWork) -> None:
+    # a host's own calendar, or Skoda's club invitations: an SMS asked for, none written
+    tasks = [
+        task("t-1", D1, focus="club_event_invitation", channels=(Channel.SMS, Channel.PHONE)),
+        task("t-2", D1, focus=None),
+        task("t-3", D1, focus="settling_in", channels=(Channel.PHONE,)),  # a call: no text
+    ]
+    written = store_plan(task_uow, tasks, composer(D1))
+    assert written.queued == ()
+    assert [(s.task_id, s.channel, s.reason) for s in written.skipped] == [
+        (
+            "t-1",
+            Channel.SMS,
+            "no text for the focus 'club_event_invitation': give MessageComposer focus_texts "
+            "for it",
+        ),
+        ("t-2", Channel.SMS, "the task has no focus to choose its text by"),
+    ]
+
+
 def test_a_failed_write_stores_neither_tasks_nor_messages(task_uow: UnitOfWork) -> None:
     tasks = [task("t-1", D1), task("t-2", D1, customer=WANG)]
     tasks.append(attrs.evolve(tasks[0], id=TaskId("t-3"), customer_id=CustomerId("C-nobody")))
