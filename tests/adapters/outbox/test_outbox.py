@@ -324,6 +324,16 @@ def test_jitter_comes_from_the_injected_source(uow: UnitOfWork) -> None:
     assert [first - T0, second - T0] == expected
 
 
+def test_a_clock_without_a_timezone_is_refused_by_name(uow: UnitOfWork) -> None:
+    # datetime.now() is the natural slip; it failed with "can't compare offset-naive and
+    # offset-aware datetimes" from deep inside
+    _enqueue(uow, message("m1", D1))
+    naive = FakeClock(T0.replace(tzinfo=None))
+    with pytest.raises(ValidationError, match=r"^clock: must be timezone-aware$"):
+        dispatcher(uow, naive, sms=InMemorySmsNotifier()).run_until_idle()
+    assert _get(uow, "m1").status is MessageStatus.QUEUED  # nothing was claimed
+
+
 def test_a_permanent_failure_parks_with_the_reason(uow: UnitOfWork) -> None:
     _enqueue(uow, message("m1", D1))
     sms = InMemorySmsNotifier()
