@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -29,6 +30,15 @@ def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, 
     code = main(argv)
     out, err = capsys.readouterr()
     return code, out, err
+
+
+def check_json(
+    path: Path, capsys: pytest.CaptureFixture[str], *options: str
+) -> tuple[int, dict[str, Any]]:
+    """``crm-core check PATH [options] --format json``: the exit status and the result."""
+    code, out, _ = run(["check", str(path), *options, "--format", "json"], capsys)
+    result: dict[str, Any] = json.loads(out)
+    return code, result
 
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030"])
@@ -68,6 +78,8 @@ def test_text_output_lists_row_code_and_message(
     assert "e-mail filled" in out
     code, out, _ = run(["check", str(path)], capsys)
     assert "3 行, 4 个错误, 0 个警告" in out
+    assert "│ error" not in out  # the severity in the operator's language
+    assert "│ 错误" in out
     assert "车牌号填报率" in out
 
 
@@ -79,8 +91,7 @@ def test_missed_fill_rate_alone_fails_the_gate(
         "sales.csv",
         "客户名称,手机,车身号,职业,E-mail\n王芳,13812345678,LSVAU218XN2183294,教师,wf@163.com\n",
     )
-    code, out, _ = run(["check", str(path), "--format", "json"], capsys)
-    result = json.loads(out)
+    code, result = check_json(path, capsys)
     assert result["errors"] == 0
     assert [c["metric"] for c in result["completeness"] if not c["met"]] == ["plate_filled"]
     assert code == 1
@@ -102,8 +113,7 @@ def test_kind_can_be_forced_and_is_guessed(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = write(tmp_path, "v.csv", "VIN,车牌号\nLSVAU218XN2183295,A12345\n")
-    code, out, _ = run(["check", str(path), "--format", "json"], capsys)
-    result = json.loads(out)
+    code, result = check_json(path, capsys)
     assert result["kind"] == "vehicles"
     assert {v["code"] for v in result["violations"]} == {"VIN_CHECK_DIGIT", "PLATE_NO_PROVINCE"}
     assert code == 1
@@ -119,8 +129,8 @@ def test_repairs_reporter_company_and_bad_date(
         "RO1,LSVAU218XN2183294,沪A12345,上海宏达物流有限公司,13812345678,2026-11-20 17:30,保养\n"
         "RO2,LSVAU218XN2183294,沪A12345,王军,13812345678,2026-13-45,保养\n",
     )
-    code, out, _ = run(["check", str(path), "--format", "json"], capsys)
-    found = [(v["row"], v["code"]) for v in json.loads(out)["violations"]]
+    code, result = check_json(path, capsys)
+    found = [(v["row"], v["code"]) for v in result["violations"]]
     assert (2, "NAME_COMPANY") in found
     assert (3, "CSV_DATE") in found
     assert code == 1
@@ -133,10 +143,31 @@ def test_header_mapping_file(tmp_path: Path, capsys: pytest.CaptureFixture[str])
         "map.toml",
         '[columns]\n"联系手机" = "customer.mobile"\n"客户" = "customer.name"\n',
     )
-    code, out, _ = run(["check", str(path), "--columns", str(mapping), "--format", "json"], capsys)
-    codes = [v["code"] for v in json.loads(out)["violations"]]
+    code, result = check_json(path, capsys, "--columns", str(mapping))
+    codes = [v["code"] for v in result["violations"]]
     assert codes == ["NAME_SPACE", "PHONE_LENGTH"]
     assert code == 1
+
+
+def test_columns_the_mapping_does_not_know_are_named(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # unchecked, "联系手机" would only show as customers without a phone
+    path = write(tmp_path, "c.csv", "客户名称,联系手机,VIN码\n王芳,1381234567,LSVAU218XN218329\n")
+    _, result = check_json(path, capsys)
+    assert result["ignored_columns"] == ["联系手机", "VIN码"]
+    assert [v["code"] for v in result["violations"]] == ["CUSTOMER_NO_PHONE"]
+    _, out, _ = run(["check", str(path), "--locale", "en"], capsys)
+    assert out.endswith(
+        "Columns not checked (not a known field; map them with --columns): 联系手机, VIN码\n"
+    )
+    columns = '"联系手机" = "customer.mobile"\n"VIN码" = "vehicle.vin"\n'
+    mapping = ("--columns", str(write(tmp_path, "map.toml", columns)))
+    _, result = check_json(path, capsys, *mapping)
+    assert result["ignored_columns"] == []
+    assert [v["code"] for v in result["violations"]] == ["PHONE_LENGTH", "VIN_LENGTH"]
+    _, out, _ = run(["check", str(path), *mapping], capsys)
+    assert "--columns" not in out
 
 
 def test_staff_phone_is_reported(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -152,8 +183,7 @@ def test_ragged_rows_are_reported_not_dropped(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = write(tmp_path, "c.csv", "name,mobile\n王芳,13812345678,extra\n李军\n")
-    code, out, _ = run(["check", str(path), "--format", "json"], capsys)
-    result = json.loads(out)
+    code, result = check_json(path, capsys)
     assert result["rows"] == 2
     assert [(v["row"], v["code"]) for v in result["violations"]][:2] == [
         (2, "CSV_ROW_LENGTH"),

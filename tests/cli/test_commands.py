@@ -14,9 +14,10 @@ from cli_data import SMALL, build_demo_db, fresh_copy
 
 from crm_core.adapters.sql import SqlStorage
 from crm_core.cli import main
+from crm_core.cli._labels import LOCALES, label
 from crm_core.demo import DemoGenerator
 from crm_core.domain.ids import DealerId
-from crm_core.scoring import Period, action_report, dealer_kpis
+from crm_core.scoring import Period, ThresholdOutcome, action_report, dealer_kpis
 
 
 @pytest.fixture(scope="module")
@@ -94,6 +95,23 @@ def test_agenda_text_role_calendar_and_forecast(
     assert sum(d.get("cr_representative", 0) for d in days) > 0
 
 
+def test_agenda_text_says_what_it_leaves_out_in_the_operators_language(
+    demo_db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["agenda", "--db", str(demo_db), "--date", "2026-11-23", "--dealer", "D01"]
+    _, out, _ = run([*argv, "--format", "json"], capsys)
+    result = json.loads(out)["dealers"][0]
+    total, skipped = result["tasks"]["cr_representative"], result["skipped"]
+    assert total > 1
+    assert skipped  # the demo has customers who refused callbacks or want no calls
+    for locale in LOCALES:
+        _, text, _ = run([*argv, "--limit", "1", "--locale", locale], capsys)
+        assert label("more_tasks", locale, hidden=total - 1) in text
+        for reason, n in skipped.items():
+            assert f"{label('skip.' + reason, locale)} {n}" in text
+            assert reason not in text  # the label, not the code "refused_callbacks"
+
+
 def test_agenda_with_a_calendar_file(
     demo_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -158,6 +176,37 @@ def test_report_kpis_and_callback_report(demo_db: Path, capsys: pytest.CaptureFi
     code, _, err = run(["report", "--db", str(demo_db), "--month", "2026-13"], capsys)
     assert code == 2
     assert "not a month (YYYY-MM)" in err
+
+
+def test_report_names_kpi_outcomes_in_the_operators_language(
+    demo_db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert all(label("outcome." + o, loc) for o in ThresholdOutcome for loc in LOCALES)
+    month = ["report", "--db", str(demo_db), "--month", "2026-11"]
+    _, out, _ = run([*month, "--format", "json"], capsys)
+    outcomes = {k["outcome"] for k in json.loads(out)["reports"][0]["kpis"]} - {None}
+    assert outcomes  # the club KPIs have thresholds
+    for locale in LOCALES:
+        _, text, _ = run([*month, "--locale", locale], capsys)
+        for outcome in outcomes:
+            shown = label("outcome." + outcome, locale)
+            assert shown in text
+            assert shown == outcome or outcome not in text  # not the code: "scores_zero"
+
+
+@pytest.mark.parametrize("before", [True, False], ids=["before-command", "after-command"])
+def test_format_and_locale_work_before_and_after_the_command(
+    demo_db: Path, capsys: pytest.CaptureFixture[str], before: bool
+) -> None:
+    # `crm-core --help` shows them before the command; they used to be ignored there
+    command = ["report", "--db", str(demo_db), "--month", "2026-11"]
+    for options, looks_right in (
+        (["--format", "json"], lambda out: json.loads(out)["reports"][0]["month"] == "2026-11"),
+        (["--locale", "en"], lambda out: "report for 2026-11" in out and "月报" not in out),
+    ):
+        code, out, err = run(options + command if before else command + options, capsys)
+        assert (code, err) == (0, "")
+        assert looks_right(out), options
 
 
 def test_report_feeds_policies_surveys_and_actions(
@@ -267,6 +316,11 @@ def test_demo_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
     assert "exists; use --force" in err
     code, out, _ = run([*argv, "--force", "--locale", "en"], capsys)
     assert code == 0
+    text = [a for a in argv if a not in ("--format", "json")]
+    code, out, _ = run([*text, "--force"], capsys)
+    assert code == 0
+    assert "│ 错误" in out  # the quality table's severities in the operator's language
+    assert "│ error" not in out
     code, _, err = run(["demo", "--db", str(tmp_path / "no" / "dir.db")], capsys)
     assert code == 2
     assert "no directory" in err

@@ -649,3 +649,24 @@ def test_since_plans_only_tasks_opening_in_the_period() -> None:
     assert "svw.cr.delivery_satisfaction" in due(plan(f, context, now=at(2026, 11, 20, 8)))
     with pytest.raises(ValidationError):
         plan(f, context, now=at(2026, 11, 20, 8), since=date(2026, 11, 21))
+
+
+@pytest.mark.parametrize(
+    ("now", "message"),
+    [
+        (date(2026, 11, 23), "now: must be a timezone-aware datetime, not date"),
+        (datetime(2026, 11, 23, 9), "now: must be timezone-aware"),  # noqa: DTZ001
+        ("2026-11-23T09:00+08:00", "now: must be a timezone-aware datetime, not str"),
+    ],
+)
+def test_now_that_is_not_an_aware_datetime_is_refused_by_name(now: Any, message: str) -> None:
+    # a date is the natural slip ("plan today"); it failed with an AttributeError before
+    for run in (
+        lambda: plan(facts(), ctx("svw"), now=now),
+        lambda: list(agenda([facts()], ctx("svw"), now=now)),
+        lambda: forecast([facts()], ctx("svw"), now=now, days=3),
+    ):
+        with pytest.raises(ValidationError) as caught:
+            run()
+        assert str(caught.value) == message
+        assert caught.value.field == "now"

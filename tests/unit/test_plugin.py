@@ -118,6 +118,16 @@ def test_assert_violations_reports_missing_and_unexpected_codes() -> None:
     assert "unexpected: NAME_TITLE" in message
 
 
+def test_assert_violations_refuses_a_bare_code_string() -> None:
+    # a str is a Collection[str] of letters: it would fail with "missing: A, E, I, …"
+    record = _customer("王先生")
+    with pytest.raises(TypeError, match=r"\{'NAME_TITLE'\}, not the string 'NAME_TITLE'"):
+        assert_violations(record, "NAME_TITLE")
+    with pytest.raises(TypeError, match="not the string"):
+        RuleAssertions().assert_violations(record, "NAME_TITLE", exact=False)
+    assert [v.code for v in assert_violations(record, ("NAME_TITLE",))] == ["NAME_TITLE"]
+
+
 def test_assert_violations_subset_mode() -> None:
     record = _customer("王先生2")
     found = assert_violations(record, {"NAME_TITLE"}, exact=False)

@@ -276,3 +276,12 @@ def test_state_is_consistent_with_deadline(opened: datetime, minutes: int) -> No
             assert (s.state is SlaState.AT_RISK) == (
                 s.used_share >= float(definition.at_risk_share)
             )
+
+
+def test_now_must_be_an_aware_datetime() -> None:
+    fresh, gm = case(at(2, 13, 16)), sla_definitions()[0]
+    with pytest.raises(ValidationError, match=r"^now: must be timezone-aware$"):
+        evaluate_sla(fresh, gm, WT, datetime(2026, 2, 13, 17))  # noqa: DTZ001
+    not_a_datetime = r"^now: must be a timezone-aware datetime, not date$"
+    with pytest.raises(ValidationError, match=not_a_datetime):
+        evaluate_sla(fresh, gm, WT, at(2, 13, 17).date())  # type: ignore[arg-type]

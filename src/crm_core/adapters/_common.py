@@ -7,7 +7,6 @@ from __future__ import annotations
 import calendar
 from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
-from typing import Any
 
 import attrs
 
@@ -15,7 +14,13 @@ from crm_core.domain.anchor import AnchorKind
 from crm_core.domain.customer import Customer
 from crm_core.domain.ids import CustomerId, DealerId, MessageId, VehicleId
 from crm_core.domain.message import MessageOutcome, MessageStatus, OutboxMessage
-from crm_core.domain.ports.storage import AgendaSubject, AnchorHit, DateRange, OutboxRepository
+from crm_core.domain.ports.storage import (
+    AgendaSubject,
+    AnchorHit,
+    DateRange,
+    OutboxRepository,
+    refuse_nul,
+)
 from crm_core.domain.task import FollowUpTask, TaskStatus
 from crm_core.domain.vehicle import Vehicle
 from crm_core.errors import ConflictError, ValidationError
@@ -305,28 +310,3 @@ class OutboxTransitions(OutboxRepository):
                 f"(status {message.status.value}, lease owner {message.lease_owner!r})"
             )
         return message
-
-
-def _contains_nul(value: Any) -> bool:
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, list | tuple | frozenset | set):
-        return any(_contains_nul(v) for v in value)
-    if isinstance(value, dict):
-        return any(_contains_nul(v) for v in value.values())
-    if attrs.has(type(value)):
-        return any(_contains_nul(getattr(value, f.name)) for f in attrs.fields(type(value)))
-    return False
-
-
-def refuse_nul(field: str, value: Any) -> None:
-    """PostgreSQL cannot store U+0000 in text and C tools cut strings at it; every adapter
-    refuses it the same way instead of failing deep in a driver."""
-    if _contains_nul(value):
-        raise ValidationError("text must not contain the NUL character (U+0000)", field=field)
-
-
-def check_text(record: Any) -> None:
-    """:func:`refuse_nul` over every field of a record, nested values included."""
-    for field in attrs.fields(type(record)):
-        refuse_nul(field.name, getattr(record, field.name))

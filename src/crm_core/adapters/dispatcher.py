@@ -37,6 +37,7 @@ from typing import Any
 
 import attrs
 
+from crm_core.domain._validators import require_aware
 from crm_core.domain.contact import Channel
 from crm_core.domain.customer import Customer
 from crm_core.domain.dealer import StaffRole
@@ -201,9 +202,14 @@ class Dispatcher:
     def worker(self) -> str:
         return self._worker
 
+    def _now(self) -> datetime:
+        # a host's clock returning datetime.now() (naive) would otherwise fail deep inside
+        # with "can't compare offset-naive and offset-aware datetimes"
+        return require_aware(self._clock(), "clock")
+
     def run_once(self) -> DispatchReport:
         """Claim one batch of due messages and settle each of them."""
-        now = self._clock()
+        now = self._now()
         if self._dealer_id is not None:
             hours = self._working_time(self._dealer_id)
             if hours.is_quiet(now):
@@ -227,7 +233,7 @@ class Dispatcher:
                 customer = customers.get((message.dealer_id, message.customer_id))
                 task = tasks.get((message.dealer_id, message.task_id)) if message.task_id else None
                 pending.append(self._settle(message, customer, task))
-                answered = self._clock()
+                answered = self._now()
                 if len(pending) == 1:
                     since = answered
                 if (
@@ -273,7 +279,7 @@ class Dispatcher:
         self, message: OutboxMessage, customer: Customer | None, task: FollowUpTask | None
     ) -> tuple[MessageOutcome, str]:
         """What becomes of one claimed message — sent or not — and the report's name for it."""
-        now = self._clock()
+        now = self._now()
         if customer is None:
             return _final(message, MessageStatus.PARKED, error="the customer no longer exists")
         if task is not None and task.status is TaskStatus.CANCELLED:
@@ -303,7 +309,7 @@ class Dispatcher:
             if message.attempts >= self._settings.retry.max_attempts:
                 reason = f"gave up after {message.attempts} attempts: {exc}"
                 return _final(message, MessageStatus.PARKED, error=reason)
-            retry_at = self._clock() + self._settings.retry.delay(message.attempts, self._random)
+            retry_at = self._now() + self._settings.retry.delay(message.attempts, self._random)
             return _back(message, retry_at, str(exc), "retried")
         return _final(message, MessageStatus.SENT, gateway_id=gateway_id)
 

@@ -146,8 +146,11 @@ def message_id_for_task(task: FollowUpTask, channel: Channel) -> MessageId:
 class MessageComposer:
     """Turns a task into its messages (rendered text, recipient, send-not-before).
 
-    ``focus_texts`` maps a task's focus to its text; tasks whose focus has no entry get
-    no message (they are calls). ``first_attempt_only`` keeps retried calls silent.
+    ``focus_texts`` maps a task's focus to its text. A task with an SMS or e-mail channel
+    whose focus has no entry (or no focus) gets no message and is reported in ``skipped``:
+    a calendar of the host's own, or a standard rule without a text here (Skoda's club
+    invitations), would otherwise go unsent without a word. ``first_attempt_only`` keeps
+    retried calls silent.
     """
 
     def __init__(
@@ -164,11 +167,10 @@ class MessageComposer:
         self._first_attempt_only = first_attempt_only
 
     def wants(self, task: FollowUpTask) -> bool:
-        """Whether ``task`` should produce messages at all."""
+        """Whether ``task`` asks for messages: planned, with an SMS or e-mail channel, on
+        its first attempt. :meth:`compose` says which it gets, and why not the others."""
         return (
             task.status in (TaskStatus.PLANNED, TaskStatus.DEFERRED)
-            and task.focus is not None
-            and task.focus in self._focus_texts
             and any(c in MESSAGE_CHANNELS for c in task.channels)
             and not (self._first_attempt_only and task.attempt > 1)
         )
@@ -182,13 +184,16 @@ class MessageComposer:
         consultant: Staff | None = None,
     ) -> tuple[list[OutboxMessage], list[Skipped]]:
         """The task's messages, or the reasons it has none on a channel."""
-        if not self.wants(task) or task.focus is None:
+        if not self.wants(task):
             return [], []
-        spec = self._focus_texts[task.focus]
+        spec = self._focus_texts.get(task.focus) if task.focus is not None else None
         messages: list[OutboxMessage] = []
         skipped: list[Skipped] = []
         for channel in task.channels:
             if channel not in MESSAGE_CHANNELS:
+                continue
+            if spec is None:
+                skipped.append(Skipped(task.id, channel, _no_text(task.focus)))
                 continue
             recipient = _recipient(task, customer, channel)
             if recipient is None:
@@ -243,6 +248,12 @@ class MessageComposer:
 
 
 _WHAT = {Channel.SMS: "mobile number", Channel.EMAIL: "e-mail address"}
+
+
+def _no_text(focus: str | None) -> str:
+    if focus is None:
+        return "the task has no focus to choose its text by"
+    return f"no text for the focus {focus!r}: give MessageComposer focus_texts for it"
 
 
 def _recipient(task: FollowUpTask, customer: Customer, channel: Channel) -> str | None:

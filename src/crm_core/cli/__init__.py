@@ -34,19 +34,33 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(message)
 
 
+def _output_options(parser: argparse.ArgumentParser, *, defaults: bool) -> None:
+    # Accepted before the command and after it. Only the top-level parser has defaults: a
+    # command's parser with defaults would write them over what was given before the
+    # command ("crm-core --format json report" printed text).
+    parser.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text" if defaults else argparse.SUPPRESS,
+        help="output format (text)",
+    )
+    parser.add_argument(
+        "--locale",
+        choices=LOCALES,
+        default="zh_CN" if defaults else argparse.SUPPRESS,
+        help="language of the output (zh_CN)",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
+    """The ``crm-core`` command's argument parser: its commands, options and help texts."""
     common = _Parser(add_help=False)
-    common.add_argument(
-        "--format", choices=("text", "json"), default="text", help="output format (text)"
-    )
-    common.add_argument(
-        "--locale", choices=LOCALES, default="zh_CN", help="language of the output (zh_CN)"
-    )
+    _output_options(common, defaults=False)
     parser = _Parser(
         prog="crm-core",
         description="Customer-relations logic for Chinese car dealers: demo, agenda, checks.",
-        parents=[common],
     )
+    _output_options(parser, defaults=True)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     commands.required = True
     _agenda.register(commands, common)

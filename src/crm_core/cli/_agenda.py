@@ -298,8 +298,12 @@ def render_agenda(ui: Ui, result: dict[str, Any]) -> None:
                 ],
                 title=f"{ui.t('role.' + role)} ({dealer['tasks'][role]})",
             )
+            if len(rows) < dealer["tasks"][role]:
+                ui.line(ui.t("more_tasks", hidden=dealer["tasks"][role] - len(rows)))
         if dealer["deferred"] or dealer["skipped"]:
-            skipped = ", ".join(f"{k} {v}" for k, v in sorted(dealer["skipped"].items()))
+            skipped = ", ".join(
+                f"{ui.t('skip.' + k)} {v}" for k, v in sorted(dealer["skipped"].items())
+            )
             ui.line(ui.t("agenda_footer", deferred=dealer["deferred"], skipped=skipped or "0"))
 
 

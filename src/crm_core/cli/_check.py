@@ -112,7 +112,8 @@ def run(args: argparse.Namespace, ui: Ui) -> int:
     if first is None:
         raise UsageError(f"{args.file}: no data rows")
     headers = list(first.cells)
-    if not known_columns(headers, mapping):
+    known = known_columns(headers, mapping)
+    if not known:
         raise UsageError(
             f"{args.file}: none of the headers is a known field ({', '.join(headers[:5])}); "
             "map them with --columns"
@@ -164,6 +165,9 @@ def run(args: argparse.Namespace, ui: Ui) -> int:
         "warnings": len(findings) - errors,
         "violations": findings,
         "completeness": completeness_result(fill),
+        # a column the mapping does not know is not checked: say so, or a file whose
+        # phone column is headed "联系手机" reads as customers without phones
+        "ignored_columns": [h for h in headers if h not in known],
     }
     if ui.json:
         ui.print_json(result)
@@ -220,7 +224,10 @@ def _render(ui: Ui, result: dict[str, Any]) -> None:
     if violations:
         ui.table(
             [ui.t("row"), ui.t("rule"), ui.t("severity"), ui.t("field"), ui.t("message")],
-            [[v["row"], v["code"], v["severity"], v["field"], v["message"]] for v in violations],
+            [
+                [v["row"], v["code"], ui.t("severity." + v["severity"]), v["field"], v["message"]]
+                for v in violations
+            ],
             title=ui.t("violations"),
         )
     else:
@@ -234,3 +241,5 @@ def _render(ui: Ui, result: dict[str, Any]) -> None:
             warnings=result["warnings"],
         )
     )
+    if result["ignored_columns"]:
+        ui.line(ui.t("ignored_columns", columns=", ".join(result["ignored_columns"])))

@@ -235,7 +235,7 @@ def render(ui: Ui, result: dict[str, Any]) -> None:
     )
     ui.table(
         [ui.t("rule"), ui.t("severity"), ui.t("count")],
-        [[r["code"], r["severity"], r["count"]] for r in quality["by_rule"]],
+        [[r["code"], ui.t("severity." + r["severity"]), r["count"]] for r in quality["by_rule"]],
     )
     render_completeness(ui, quality["sale_reports"], ui.t("completeness_sales"))
     render_completeness(ui, quality["repair_orders"], ui.t("completeness_repairs"))

@@ -229,7 +229,7 @@ def render_report(ui: Ui, report: dict[str, Any]) -> None:
                 _show(k["value"], k["denominator"]),
                 k["numerator"],
                 "" if k["denominator"] is None else k["denominator"],
-                k["outcome"] or "",
+                ui.t("outcome." + k["outcome"]) if k["outcome"] else "",
             ]
             for k in report["kpis"]
         ],

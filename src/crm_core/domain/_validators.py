@@ -35,6 +35,22 @@ def aware(_: Any, attribute: attrs.Attribute[Any], value: datetime | None) -> No
         raise ValidationError("datetime must be timezone-aware", field=attribute.name)
 
 
+def require_aware(value: object, field: str) -> datetime:
+    """A function's datetime argument (``now``…), unless it is not an aware datetime.
+
+    The pure core takes the time from its caller; a ``date`` or a naive datetime there
+    would plan in no zone, or in the machine's, so it is refused with a typed error that
+    names the argument rather than an ``AttributeError`` from deep inside.
+    """
+    if not isinstance(value, datetime):
+        raise ValidationError(
+            f"must be a timezone-aware datetime, not {type(value).__name__}", field=field
+        )
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValidationError("must be timezone-aware", field=field)
+    return value
+
+
 def non_empty(_: Any, attribute: attrs.Attribute[Any], value: str) -> None:
     """Refuse empty ids: every stored record must be addressable."""
     if not isinstance(value, str) or not value.strip():

@@ -71,6 +71,8 @@ __all__ = [
 
 
 class MatchKind(enum.StrEnum):
+    """What two customer files share: an ID number, a USCC, a mobile, a VIN, or a name."""
+
     SAME_ID_NUMBER = "same_id_number"
     SAME_USCC = "same_uscc"
     SAME_MOBILE = "same_mobile"
@@ -80,8 +82,10 @@ class MatchKind(enum.StrEnum):
 
 @attrs.frozen(slots=True)
 class MatchReason:
-    """Why customers ``customer_ids`` were joined; ``key`` is the normalised shared value,
-    masked where it is personal data (it ends up in reports and logs)."""
+    """Why customers ``customer_ids`` were joined, and on what shared value.
+
+    ``key`` is the normalised shared value, masked where it is personal data (it ends up
+    in reports and logs)."""
 
     kind: MatchKind
     customer_ids: tuple[CustomerId, ...]
@@ -115,6 +119,8 @@ class MergePlan:
 
 @attrs.frozen(slots=True)
 class DuplicateGroup:
+    """Customer files that are likely one person or company, why, and how to merge them."""
+
     customer_ids: tuple[CustomerId, ...]  # sorted
     reasons: tuple[MatchReason, ...]
     merge: MergePlan
@@ -147,7 +153,9 @@ _FLAG_FIELDS = ("do_not_disturb", "complaining", "blacklisted", "redlisted")
 
 @attrs.frozen(slots=True)
 class MergeRules:
-    """How a group becomes one record. Defaults, in order:
+    """How a group of duplicate files becomes one record.
+
+    Defaults, in order:
 
     - the **survivor** is the oldest file (earliest ``created_at``; files without one
       count as newest), then the most complete one, then the smallest id — the oldest file
@@ -178,8 +186,9 @@ def _fold(value: str) -> str:
 
 
 def normalise_name(name: str) -> str:
-    """The name with width folded and spaces, joining symbols, digits and a trailing
-    title removed: the form two spellings of one name share.
+    """The form two spellings of one name share, for comparing names.
+
+    Width folded; spaces, joining symbols, digits and a trailing title removed.
 
     >>> normalise_name("王\u3000芳"), normalise_name("王-芳 2"), normalise_name("王先生")
     ('王芳', '王芳', '王')
@@ -203,8 +212,10 @@ def _has_title(name: str) -> bool:
 
 
 def names_compatible(a: str, b: str) -> bool:
-    """Equal after normalisation, or one is the other's surname with a title
-    ("王先生" / "王军"). An empty name is compatible with anything (nothing contradicts).
+    """Whether two names may be one person's: equal after normalisation, or a surname.
+
+    Equal after normalisation, or one is the other's surname with a title ("王先生" /
+    "王军"). An empty name is compatible with anything (nothing contradicts).
 
     >>> names_compatible("王先生", "王军"), names_compatible("王军", "王 军")
     (True, True)

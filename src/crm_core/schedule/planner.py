@@ -40,6 +40,7 @@ from typing import NamedTuple
 
 import attrs
 
+from crm_core.domain._validators import require_aware
 from crm_core.domain.anchor import AnchorKind
 from crm_core.domain.case import Case, CaseKind, CaseSource, CaseStatus, CaseStatusChange
 from crm_core.domain.customer import Customer
@@ -1141,7 +1142,7 @@ def _plan_one(run: _Planning, facts: CustomerFacts) -> Plan:
 
 
 def _run(ctx: PlanningContext, now: datetime, since: date | None) -> _Planning:
-    day = ctx.working_time.local(now).date()
+    day = ctx.working_time.local(require_aware(now, "now")).date()
     if since is not None and since > day:
         raise ValidationError(f"since ({since}) is after the planned day ({day})", field="since")
     first = day if since is None else since
@@ -1243,7 +1244,7 @@ def forecast(
     role and day. Consent stops (do-not-disturb, blacklist, refusals, opt-outs) apply;
     the contact cap does not (it depends on what is done first), so the forecast is an
     upper bound of the calls."""
-    first = ctx.working_time.local(now).date()
+    first = ctx.working_time.local(require_aware(now, "now")).date()
     last = first + timedelta(days=days - 1)
     run = _Planning(
         ctx, now, first, last, anchor_windows(ctx.calendar, first, last, config=ctx.config)

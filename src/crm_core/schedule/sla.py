@@ -35,6 +35,7 @@ from typing import Any
 
 import attrs
 
+from crm_core.domain._validators import require_aware
 from crm_core.domain.case import Case, CaseKind, CaseSource, CaseStatus
 from crm_core.domain.ids import CaseId, DealerId
 from crm_core.errors import ScheduleError, ValidationError
@@ -186,8 +187,7 @@ def evaluate_sla(
 
     History after ``now`` is ignored, so replaying a past ``now`` gives the answer as it was
     then."""
-    if now.tzinfo is None or now.utcoffset() is None:
-        raise ValidationError("must be timezone-aware", field="now")
+    require_aware(now, "now")
     if not definition.applies_to(case):
         return None
     start = case.opened_at if definition.start is None else _reached(case, definition.start)

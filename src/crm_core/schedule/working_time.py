@@ -34,6 +34,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import attrs
 
+from crm_core.domain._validators import require_aware
 from crm_core.domain.dealer import Dealer
 from crm_core.errors import ScheduleError, ValidationError
 from crm_core.schedule.workdays import WorkdayCalendar
@@ -49,11 +50,6 @@ _ONE_DAY = timedelta(days=1)
 #: A calendar whose working days all have empty hours would loop for ever; give up after a
 #: year of days without a single business-hours interval.
 _MAX_EMPTY_DAYS = 366
-
-
-def _require_aware(value: datetime, name: str = "datetime") -> None:
-    if value.tzinfo is None or value.utcoffset() is None:
-        raise ValidationError("must be timezone-aware", field=name)
 
 
 def _range_in_order(instance: TimeRange, _: Any, end: time) -> None:
@@ -201,8 +197,7 @@ class WorkingTime:
         return self._zone
 
     def local(self, moment: datetime) -> datetime:
-        _require_aware(moment)
-        return moment.astimezone(self.zone)
+        return require_aware(moment, "moment").astimezone(self.zone)
 
     def intervals_on(self, day: date) -> Iterator[tuple[datetime, datetime]]:
         """The business-hours intervals of ``day`` as aware datetimes (none on rest days)."""

@@ -108,8 +108,10 @@ def rate(
     threshold: Threshold | None = None,
     places: int = 4,
 ) -> KpiValue:
-    """``numerator / denominator`` rounded half-up to ``places`` decimals; the threshold is
-    compared with the exact fraction, so 0.49996 is below a 0.5 threshold."""
+    """A KPI that is a rate: ``numerator / denominator``, rounded half-up to ``places``.
+
+    The threshold is compared with the exact fraction, so 0.49996 is below a 0.5
+    threshold."""
     if numerator < 0 or denominator < 0:
         raise ValidationError(f"{code}: counts cannot be negative")
     if denominator == 0:

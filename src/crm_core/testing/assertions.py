@@ -88,7 +88,16 @@ class RuleAssertions:
         self, record: Checkable, expected: Collection[str], *, exact: bool = True
     ) -> tuple[Violation, ...]:
         """Fail unless the record shows exactly the ``expected`` codes (with
-        ``exact=False``: at least them). Returns the violations for further asserts."""
+        ``exact=False``: at least them). Returns the violations for further asserts.
+
+        ``expected`` is a collection of codes, ``{"NAME_TITLE"}``: a bare string is
+        refused with :class:`TypeError`, since it would be read as a set of letters and
+        fail with "missing: A, E, I, L, M, N, T, _"."""
+        if isinstance(expected, str):
+            raise TypeError(
+                f"expected rule codes as a collection, e.g. {{{expected!r}}}, "
+                f"not the string {expected!r}"
+            )
         found = self.violations_of(record)
         codes = {v.code for v in found}
         wanted = set(expected)

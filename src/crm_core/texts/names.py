@@ -85,8 +85,10 @@ def _is_cjk(text: str) -> bool:
 
 
 def surname(name: str, compound: Collection[str] = COMPOUND_SURNAMES) -> str:
-    """The family name: the first one or two characters of a Chinese name, the last word
-    of a Western one, the whole name when neither applies (a minority name with ``·``)."""
+    """The family name, for a salutation such as 王先生.
+
+    The first one or two characters of a Chinese name, the last word of a Western one, the
+    whole name when neither applies (a minority name with ``·``)."""
     name = name.strip()
     if "·" in name or "•" in name:
         return name

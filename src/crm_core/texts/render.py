@@ -61,9 +61,10 @@ class Money:
 
 @attrs.frozen(slots=True)
 class RenderedText:
-    """One purpose rendered for one customer, for every channel: ``sms`` (with the
-    【signature】 and, for marketing, the opt-out), and the e-mail's ``subject``, plain
-    ``text`` and ``html`` alternative."""
+    """One purpose rendered for one customer, for every channel.
+
+    ``sms`` (with the 【signature】 and, for marketing, the opt-out), and the e-mail's
+    ``subject``, plain ``text`` and ``html`` alternative."""
 
     purpose: Purpose
     locale: str

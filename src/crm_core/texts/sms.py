@@ -36,14 +36,18 @@ _GSM_EXTENDED = frozenset("^{}\\[~]|€\f")
 
 
 class SmsEncoding(enum.StrEnum):
+    """How an SMS is encoded: GSM-7 (160 characters a segment) or UCS-2 (70; any Chinese text)."""
+
     GSM7 = "gsm7"
     UCS2 = "ucs2"
 
 
 @attrs.frozen(slots=True)
 class SmsLimits:
-    """Units per segment. The defaults are 3GPP TS 23.038/23.040's, which Chinese carriers
-    bill by; ``max_segments`` makes :func:`split_sms` refuse a text longer than a
+    """How many units an SMS segment holds, and how many segments a provider accepts.
+
+    The defaults are 3GPP TS 23.038/23.040's, which Chinese carriers bill by;
+    ``max_segments`` makes :func:`split_sms` refuse a text longer than a
     provider accepts (``None``: no cap)."""
 
     ucs2_single: int = 70
@@ -56,7 +60,9 @@ class SmsLimits:
 
 @attrs.frozen(slots=True)
 class SmsLength:
-    """``characters`` as a reader counts them, ``units`` as the network does (septets or
+    """How long a text is as an SMS: characters, network units and segments.
+
+    ``characters`` as a reader counts them, ``units`` as the network does (septets or
     UTF-16 code units), ``per_segment`` the units each segment held."""
 
     encoding: SmsEncoding
@@ -113,9 +119,11 @@ def sms_length(text: str, limits: SmsLimits | None = None) -> SmsLength:
 
 
 def split_sms(text: str, limits: SmsLimits | None = None) -> list[str]:
-    """Split ``text`` into the parts a phone reassembles, never inside a character (an
-    emoji's surrogate pair, a GSM escape). Raises :class:`~crm_core.errors.ValidationError`
-    when the text needs more segments than ``limits.max_segments``."""
+    """Split ``text`` into the parts a phone reassembles.
+
+    Never inside a character (an emoji's surrogate pair, a GSM escape). Raises
+    :class:`~crm_core.errors.ValidationError` when the text needs more segments than
+    ``limits.max_segments``."""
     limits = limits or SmsLimits()
     length = sms_length(text, limits)
     if limits.max_segments is not None and length.segments > limits.max_segments:

@@ -54,8 +54,9 @@ class Purpose(enum.StrEnum):
 
 
 class Holiday(enum.StrEnum):
-    """Festivals a dealer greets customers on (the dates come from the working-day
-    calendar; only the names live here)."""
+    """Festivals a dealer greets customers on.
+
+    The dates come from the working-day calendar; only the names live here."""
 
     NEW_YEAR = "new_year"  # 元旦
     LANTERN = "lantern"  # 元宵节
@@ -75,8 +76,10 @@ HOLIDAY_NAMES: Mapping[Holiday, str] = {
 
 @attrs.frozen(slots=True)
 class Template:
-    """One purpose's texts (message ids). ``fields`` are the placeholders the caller must
-    supply besides ``name`` and ``dealer``; ``marketing`` adds the opt-out line."""
+    """One purpose's texts, as message ids: the SMS, the e-mail subject and body.
+
+    ``fields`` are the placeholders the caller must supply besides ``name`` and
+    ``dealer``; ``marketing`` adds the opt-out line."""
 
     sms: str
     subject: str

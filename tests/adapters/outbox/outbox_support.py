@@ -98,7 +98,7 @@ def task(
     dealer_id: DealerId,
     *,
     customer: CustomerId = WANG,
-    focus: str = "birthday_greeting",
+    focus: str | None = "birthday_greeting",
     channels: tuple[Channel, ...] = (Channel.SMS,),
     due_from: datetime = T0,
     attempt: int = 1,

@@ -156,6 +156,26 @@ def test_tasks_without_a_recipient_or_field_are_reported(task_uow: UnitOfWork) -
     assert "李明" in _get(task_uow, "t-3.sms").body
 
 
+def test_a_text_task_whose_focus_has_no_text_is_reported(task_uow: UnitOfWork) -> None:
+    # a host's own calendar, or Skoda's club invitations: an SMS asked for, none written
+    tasks = [
+        task("t-1", D1, focus="club_event_invitation", channels=(Channel.SMS, Channel.PHONE)),
+        task("t-2", D1, focus=None),
+        task("t-3", D1, focus="settling_in", channels=(Channel.PHONE,)),  # a call: no text
+    ]
+    written = store_plan(task_uow, tasks, composer(D1))
+    assert written.queued == ()
+    assert [(s.task_id, s.channel, s.reason) for s in written.skipped] == [
+        (
+            "t-1",
+            Channel.SMS,
+            "no text for the focus 'club_event_invitation': give MessageComposer focus_texts "
+            "for it",
+        ),
+        ("t-2", Channel.SMS, "the task has no focus to choose its text by"),
+    ]
+
+
 def test_a_failed_write_stores_neither_tasks_nor_messages(task_uow: UnitOfWork) -> None:
     tasks = [task("t-1", D1), task("t-2", D1, customer=WANG)]
     tasks.append(attrs.evolve(tasks[0], id=TaskId("t-3"), customer_id=CustomerId("C-nobody")))
@@ -302,6 +322,16 @@ def test_jitter_comes_from_the_injected_source(uow: UnitOfWork) -> None:
     draws = __import__("random").Random(42)
     expected = [SETTINGS.retry.delay(1, draws.random) for _ in range(2)]
     assert [first - T0, second - T0] == expected
+
+
+def test_a_clock_without_a_timezone_is_refused_by_name(uow: UnitOfWork) -> None:
+    # datetime.now() is the natural slip; it failed with "can't compare offset-naive and
+    # offset-aware datetimes" from deep inside
+    _enqueue(uow, message("m1", D1))
+    naive = FakeClock(T0.replace(tzinfo=None))
+    with pytest.raises(ValidationError, match=r"^clock: must be timezone-aware$"):
+        dispatcher(uow, naive, sms=InMemorySmsNotifier()).run_until_idle()
+    assert _get(uow, "m1").status is MessageStatus.QUEUED  # nothing was claimed
 
 
 def test_a_permanent_failure_parks_with_the_reason(uow: UnitOfWork) -> None:

@@ -3,7 +3,9 @@ PostgreSQL's non-blocking claims."""
 
 from __future__ import annotations
 
+import re
 import sqlite3
+import sys
 from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
 from pathlib import Path
@@ -13,7 +15,7 @@ import attrs
 import pytest
 import sqlalchemy as sa
 
-from crm_core.adapters.sql import create_engine
+from crm_core.adapters.sql import SqlStorage, create_engine
 from crm_core.adapters.sql.engine import to_url
 from crm_core.domain.contact import Channel
 from crm_core.domain.customer import Gender
@@ -52,6 +54,16 @@ def test_targets_are_sqlite_paths_or_supported_urls(tmp_path: Path) -> None:
         to_url("mysql://localhost/crm")
     with pytest.raises(ValidationError, match="needs a file"):
         create_engine("sqlite://")
+    with pytest.raises(ValidationError) as caught:
+        SqlStorage.open(tmp_path / "missing" / "crm.db")  # SQLite: "unable to open database file"
+    missing = tmp_path / "missing"
+    assert str(caught.value) == f"url: no directory {missing} for the SQLite file crm.db"
+
+
+def test_postgresql_without_its_driver_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "psycopg", None)  # as if only the `sql` extra were installed
+    with pytest.raises(ModuleNotFoundError, match=re.escape("pip install 'crm-core[postgres]'")):
+        create_engine("postgresql://crm@localhost/crm")
 
 
 def test_sqlite_stores_utc_text_that_sorts_chronologically(

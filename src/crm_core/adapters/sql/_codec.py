@@ -25,8 +25,8 @@ from typing import Any, Generic, TypeVar
 import attrs
 import sqlalchemy as sa
 
-from crm_core.adapters._common import refuse_nul
 from crm_core.adapters.sql.schema import UtcDateTime
+from crm_core.domain.ports.storage import refuse_nul
 from crm_core.domain.serialization import make_converter
 
 R = TypeVar("R")

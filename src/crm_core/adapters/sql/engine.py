@@ -67,10 +67,27 @@ def create_engine(target: str | os.PathLike[str] | URL, **kwargs: Any) -> sa.Eng
                 "(use MemoryStorage for a throwaway store)",
                 field="url",
             )
+        folder = Path(url.database).parent
+        if not url.query.get("uri") and not folder.is_dir():
+            # SQLite creates the file, not its folder; its own words for this are
+            # "unable to open database file", which does not say which part is missing
+            raise ValidationError(
+                f"no directory {folder} for the SQLite file {Path(url.database).name}",
+                field="url",
+            )
         engine = sa.create_engine(url, **kwargs)
         _configure_sqlite(engine)
         return engine
-    return sa.create_engine(url, **kwargs)
+    try:
+        return sa.create_engine(url, **kwargs)
+    except ModuleNotFoundError as exc:
+        if exc.name != "psycopg":
+            raise
+        # the `sql` extra is enough for SQLite; say which extra brings the driver
+        raise ModuleNotFoundError(
+            "PostgreSQL needs the psycopg driver: pip install 'crm-core[postgres]'",
+            name=exc.name,
+        ) from exc
 
 
 def _configure_sqlite(engine: sa.Engine) -> None:

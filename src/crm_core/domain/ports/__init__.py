@@ -39,6 +39,7 @@ from crm_core.domain.ports.storage import (
     TaskUpsertResult,
     UnitOfWork,
     VehicleRepository,
+    check_record_text,
 )
 
 __all__ = [
@@ -72,5 +73,6 @@ __all__ = [
     "UnitOfWork",
     "VehicleRepository",
     "check_email_address",
+    "check_record_text",
     "check_sms_recipient",
 ]

@@ -29,7 +29,9 @@ The contract shared by every repository:
 * **Units of work.** Repositories are reached through a :class:`UnitOfWork`; everything
   written inside one ``with`` block is committed together or not at all.
 * **Text is stored exactly.** What goes in comes out code point for code point (Chinese
-  names, addresses, emoji).
+  names, addresses, emoji). Text containing U+0000 is refused with a
+  :class:`~crm_core.errors.ValidationError` on every adapter (PostgreSQL cannot store
+  it): :func:`check_record_text` is that check, for a host's adapter as for ours.
 * **Driver errors never escape raw**: adapters translate them into
   :class:`~crm_core.errors.RepositoryError` subclasses.
 """
@@ -98,11 +100,48 @@ __all__ = [
     "TaskUpsertResult",
     "UnitOfWork",
     "VehicleRepository",
+    "check_record_text",
 ]
 
 Clock = Callable[[], datetime]
 """Where an adapter gets ``updated_at`` from: returns an aware datetime. Injected, so
 tests can freeze time and the pure core never reads the clock itself."""
+
+
+def _contains_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, list | tuple | frozenset | set):
+        return any(_contains_nul(v) for v in value)
+    if isinstance(value, dict):
+        return any(_contains_nul(v) for v in value.values())
+    if attrs.has(type(value)):
+        return any(_contains_nul(getattr(value, f.name)) for f in attrs.fields(type(value)))
+    return False
+
+
+def refuse_nul(field: str, value: Any) -> None:
+    """PostgreSQL cannot store U+0000 in text and C tools cut strings at it; every adapter
+    refuses it the same way instead of failing deep in a driver."""
+    if _contains_nul(value):
+        raise ValidationError("text must not contain the NUL character (U+0000)", field=field)
+
+
+def check_record_text(record: Any) -> None:
+    """Refuse a record with U+0000 in any text, nested values included, naming the field.
+
+    Every adapter calls it before writing, so that a record one store refuses is refused
+    by all (the contract suites check it):
+
+    >>> from crm_core import Customer, CustomerType
+    >>> check_record_text(Customer(id="C1", dealer_id="D1", type=CustomerType.INDIVIDUAL,
+    ...                            name="王\\x00芳"))
+    Traceback (most recent call last):
+    ...
+    crm_core.errors.ValidationError: name: text must not contain the NUL character (U+0000)
+    """
+    for field in attrs.fields(type(record)):
+        refuse_nul(field.name, getattr(record, field.name))
 
 
 class StoredRecord(Protocol):
