@@ -5,6 +5,7 @@ date arithmetic (birthdays by month and day, local days as UTC instants)."""
 from __future__ import annotations
 
 import calendar
+import re
 from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
@@ -205,7 +206,7 @@ def new_message(message: OutboxMessage) -> OutboxMessage:
 
 def checked_outcomes(outcomes: Iterable[MessageOutcome]) -> list[MessageOutcome]:
     """The outcomes as a list, refused before anything is written when two are for one
-    message (which would be the truth?) or a text holds NUL (see :func:`refuse_nul`)."""
+    message (which would be the truth?) or a text cannot be stored (:func:`refuse_unstorable`)."""
     given = list(outcomes)
     seen: set[tuple[DealerId, MessageId]] = set()
     for outcome in given:
@@ -215,8 +216,8 @@ def checked_outcomes(outcomes: Iterable[MessageOutcome]) -> list[MessageOutcome]
                 field="outcomes",
             )
         seen.add(outcome.key)
-        refuse_nul("gateway_message_id", outcome.gateway_message_id)
-        refuse_nul("error", outcome.error)
+        refuse_unstorable("gateway_message_id", outcome.gateway_message_id)
+        refuse_unstorable("error", outcome.error)
     return given
 
 
@@ -307,26 +308,64 @@ class OutboxTransitions(OutboxRepository):
         return message
 
 
-def _contains_nul(value: Any) -> bool:
+def check_moments(**moments: datetime) -> None:
+    """Refuse a naive (or non-datetime) bound of a query with an error naming it.
+
+    Compared with the stored aware datetimes it would fail deep in Python or the driver
+    — or, in an empty store, silently match nothing — depending on the adapter."""
+    for name, moment in moments.items():
+        if not isinstance(moment, datetime) or moment.utcoffset() is None:
+            raise ValidationError(f"expected an aware datetime, got {moment!r}", field=name)
+
+
+def check_limit(limit: int | None) -> None:
+    """Refuse a page size below 0: ``rows[:-1]`` would drop the last record of a page
+    and SQL's ``LIMIT -1`` means no limit, so the adapters would disagree silently."""
+    if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 0):
+        raise ValidationError(
+            f"expected a number of records, 0 or more, got {limit!r}", field="limit"
+        )
+
+
+# NUL: PostgreSQL cannot store it and C tools cut strings at it. A lone surrogate is not
+# Unicode at all: no UTF-8 driver can encode it.
+_UNSTORABLE_CHAR = re.compile("[\x00\ud800-\udfff]")
+_INT64 = range(-(2**63), 2**63)
+
+
+def _refusal(value: Any) -> str | None:
+    """Why ``value`` (nested values included) cannot be stored by every adapter, or None."""
     if isinstance(value, str):
-        return "\x00" in value
+        # printable text (nearly all of it) holds neither NUL nor a surrogate
+        found = None if value.isprintable() else _UNSTORABLE_CHAR.search(value)
+        if found is None:
+            return None
+        if found.group() == "\x00":
+            return "text must not contain the NUL character (U+0000)"
+        return f"text must not contain a lone surrogate (U+{ord(found.group()):04X})"
+    if isinstance(value, int):
+        # SQLite and PostgreSQL store 64-bit integers; Python's have no bound
+        return None if value in _INT64 else "an integer beyond the 64 bits a database stores"
     if isinstance(value, list | tuple | frozenset | set):
-        return any(_contains_nul(v) for v in value)
+        return next(filter(None, map(_refusal, value)), None)
     if isinstance(value, dict):
-        return any(_contains_nul(v) for v in value.values())
+        return next(filter(None, map(_refusal, value.values())), None)
     if attrs.has(type(value)):
-        return any(_contains_nul(getattr(value, f.name)) for f in attrs.fields(type(value)))
-    return False
+        fields = attrs.fields(type(value))
+        return next(filter(None, (_refusal(getattr(value, f.name)) for f in fields)), None)
+    return None
 
 
-def refuse_nul(field: str, value: Any) -> None:
-    """PostgreSQL cannot store U+0000 in text and C tools cut strings at it; every adapter
-    refuses it the same way instead of failing deep in a driver."""
-    if _contains_nul(value):
-        raise ValidationError("text must not contain the NUL character (U+0000)", field=field)
+def refuse_unstorable(field: str, value: Any) -> None:
+    """Refuse, the same way on every adapter, what some database cannot store (text with
+    NUL or a lone surrogate, an integer beyond 64 bits) instead of failing deep in a
+    driver — or storing it in one adapter and not in another."""
+    reason = _refusal(value)
+    if reason is not None:
+        raise ValidationError(reason, field=field)
 
 
 def check_text(record: Any) -> None:
-    """:func:`refuse_nul` over every field of a record, nested values included."""
+    """:func:`refuse_unstorable` over every field of a record, nested values included."""
     for field in attrs.fields(type(record)):
-        refuse_nul(field.name, getattr(record, field.name))
+        refuse_unstorable(field.name, getattr(record, field.name))
