@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -276,3 +276,15 @@ def test_state_is_consistent_with_deadline(opened: datetime, minutes: int) -> No
             assert (s.state is SlaState.AT_RISK) == (
                 s.used_share >= float(definition.at_risk_share)
             )
+
+
+@pytest.mark.parametrize("definition_id", sorted(DEFS))
+def test_a_deadline_past_the_calendar_is_a_schedule_error(definition_id: str) -> None:
+    # clock time overflowed in timedelta arithmetic; working time has no schedule for 9999
+    definition = DEFS[definition_id]
+    start = datetime(9999, 12, 31, 12, tzinfo=UTC)
+    with pytest.raises(ScheduleError) as caught:
+        sla_deadline(definition, start, WT)
+    if definition.unit in (SlaUnit.HOURS, SlaUnit.DAYS):
+        assert f"SLA {definition_id}" in str(caught.value)
+        assert "outside the years 1 to 9999" in str(caught.value)
