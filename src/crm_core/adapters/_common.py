@@ -308,6 +308,15 @@ class OutboxTransitions(OutboxRepository):
         return message
 
 
+def positive_seconds(_: Any, attribute: attrs.Attribute[Any], value: float) -> None:
+    """An attrs validator for a gateway timeout: finite and above 0. The socket module
+    refuses the rest only at the first send, with a ValueError or an OverflowError."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value < 1e9:
+        raise ValidationError(
+            f"must be a number of seconds above 0, got {value!r}", field=attribute.name
+        )
+
+
 def check_moments(**moments: datetime) -> None:
     """Refuse a naive (or non-datetime) bound of a query with an error naming it.
 
