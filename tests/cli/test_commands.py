@@ -143,6 +143,10 @@ def test_agenda_with_a_calendar_file(
         (["--calendar", "bmw"], "unknown calendar 'bmw'"),
         (["--role", "janitor"], "invalid choice: 'janitor'"),
         (["--forecast", "0"], "must be at least 1"),
+        (["--forecast", "99999999"], "at most 366 days: 99999999"),
+        # the planner's dates run off the calendar: a typed error, not a traceback
+        (["--date", "9999-12-31"], "a date falls outside the years 1 to 9999"),
+        (["--date", "0001-01-01"], "a date falls outside the years 1 to 9999"),
         (["--dealer", "D99"], "no dealer 'D99' in the database"),
     ],
 )

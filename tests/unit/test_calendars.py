@@ -166,6 +166,32 @@ def test_load_calendar_from_a_file(tmp_path: Path) -> None:
             "",
         ),
         (('id = "mine.a"', 'id = "Mine A"'), "Mine A", "id", "lower-case"),
+        # bool("false") is True: the rule would stay on (or working time off) without a word
+        (('name = "A"\n', 'name = "A"\nenabled = "false"\n'), "mine.a", "enabled", "true or"),
+        (('name = "A"\n', 'name = "A"\nworking_time = 0\n'), "mine.a", "working_time", "true"),
+        (('name = "A"\n', 'name = "A"\npriority = 2.5\n'), "mine.a", "priority", "integer"),
+        (
+            ('name = "A"\n', 'name = "A"\napplies_to = { customer_types = "company" }\n'),
+            "mine.a",
+            "applies_to.customer_types",
+            "expected a list",
+        ),
+        # spans no follow-up has: the planner's date arithmetic would run off the calendar
+        (('offset = "2 days"', 'offset = "99999999 days"'), "mine.a", "offset", "200 years"),
+        (('window = "1 day"', 'window = "-99999 months"'), "mine.a", "window", "negative"),
+        (('window = "1 day"', 'window = "9999 months"'), "mine.a", "window", "200 years"),
+        (
+            ('name = "A"\n', 'name = "A"\nevery = "12 months"\ntimes = 100000\n'),
+            "mine.a",
+            "times",
+            "100000 times every 12 months reaches more than 200 years",
+        ),
+        (
+            ('name = "A"\n', 'name = "A"\nretry = { after = "999999 working days" }\n'),
+            "mine.a",
+            "retry.after",
+            "200 years",
+        ),
         (('name = "A"\n', ""), "mine.a", "name", ""),
     ],
 )
@@ -216,3 +242,9 @@ def test_broken_toml_and_unknown_standard() -> None:
         load_standard("bmw")
     with pytest.raises(StandardsError, match="extends 'skoda'"):
         extend_calendar("svw", HEADER + 'extends = "skoda"\n')
+
+
+def test_a_birthday_rule_for_a_lifetime_is_within_reach() -> None:
+    # the SVW birthday greeting repeats 120 years: the reach limit leaves room for it
+    text = HEADER + RULE.replace('name = "A"\n', 'name = "A"\nevery = "12 months"\ntimes = 150\n')
+    assert parse_calendar(text, "m.toml").rule("mine.a").times == 150

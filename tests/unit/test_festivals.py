@@ -163,6 +163,12 @@ day = 10
             "month and day",
         ),
         ('key = "qixi"\nname = "x"\nkind = "lunar"\n', "qixi", "lunar_month", "lunar_month"),
+        (  # beyond a C long: date() raised OverflowError, not ValueError
+            'key = "new_year"\nname = "x"\nkind = "fixed"\nmonth = 1\nday = -1000000000000000000\n',
+            "new_year",
+            "day",
+            "no such date",
+        ),
         (
             'key = "easter"\nname = "x"\nkind = "fixed"\nmonth = 1\nday = 1\n',
             "easter",

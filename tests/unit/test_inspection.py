@@ -319,3 +319,40 @@ def test_a_host_adds_a_future_reform() -> None:
     # 2030-03 is age 120 under the 2022 rules, but the host's rule (yearly, from 2030)
     # is in force on that day and schedules age 120 too: it wins
     assert (due.due, due.rule_id) == (date(2030, 3, 31), "r")
+
+
+def _car_registered(registered: date, *, on: date, window_months: int = 3) -> InspectionDue:
+    """A private small passenger car's next inspection."""
+    car = Vehicle(
+        id=VehicleId("V1"),
+        dealer_id=DealerId("D1"),
+        vin="LSVAA4182E2123456",
+        first_registration=registered,
+    )
+    due = next_inspection_for(RULES, car, on=on, window_months=window_months)
+    assert due is not None
+    return due
+
+
+@pytest.mark.parametrize("window", [-1, 121, 10**6])
+def test_an_inspection_window_out_of_range_is_refused(window: int) -> None:
+    # a million months ran dateutil off the calendar: a bare ValueError
+    with pytest.raises(ValidationError, match="0 to 120 months") as caught:
+        _car_registered(date(2020, 1, 1), on=date(2026, 11, 23), window_months=window)
+    assert caught.value.field == "window_months"
+
+
+@given(registered=st.dates(min_value=date(9998, 1, 1)))
+def test_a_car_registered_at_the_end_of_the_calendar_has_no_next_inspection(
+    registered: date,
+) -> None:
+    # every inspection of a car registered in 9998 or later is due after 9999-12-31
+    with pytest.raises(ScheduleError, match="outside the years 1 to 9999"):
+        _car_registered(registered, on=date(9999, 12, 31))
+
+
+@pytest.mark.parametrize(("expiry", "days"), [(date(1, 1, 5), 90), (date(2026, 12, 31), 10**9)])
+def test_a_reminder_before_the_calendar_is_a_validation_error(expiry: date, days: int) -> None:
+    with pytest.raises(ValidationError, match="is not a date") as caught:
+        insurance_reminder_date(expiry, InsuranceReminderPolicy(days_before=days))
+    assert caught.value.field == "expiry"

@@ -69,3 +69,17 @@ def test_any_name_gets_a_salutation(name: str, gender: Gender, kind: CustomerTyp
     )
     assert isinstance(salutation(customer), str)
     assert surname(name) in name.strip() or "·" in name or "•" in name
+
+
+_WITH_A_LONE_SURROGATE = st.tuples(
+    st.text(min_size=1, max_size=10), st.characters(min_codepoint=0xD800, max_codepoint=0xDFFF)
+).map(lambda parts: parts[0] + parts[1])
+
+
+@given(text=_WITH_A_LONE_SURROGATE)
+def test_a_text_that_is_not_unicode_is_parked_not_retried(text: str) -> None:
+    # the gateway's UTF-8 encoding raised UnicodeEncodeError deep in the adapter
+    with pytest.raises(PermanentNotifierError, match="lone surrogate"):
+        check_sms_recipient(Sms(key="m1", to="13812345678", text=text))
+    with pytest.raises(PermanentNotifierError, match="lone surrogate"):
+        check_email_address(Email(key="m1", to="wang@example.com", subject="s", text=text))

@@ -5,7 +5,7 @@ working). Every expected due moment is written out; business hours are the defau
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -36,7 +36,7 @@ from crm_core.domain.interaction import (
 )
 from crm_core.domain.task import TaskStatus
 from crm_core.domain.vehicle import Ownership, UsageNature, Vehicle
-from crm_core.errors import ValidationError
+from crm_core.errors import ScheduleError, ValidationError
 from crm_core.schedule.calendars import Calendar, load_standard
 from crm_core.schedule.consent import ContactPolicy, SkipReason
 from crm_core.schedule.planner import (
@@ -45,6 +45,7 @@ from crm_core.schedule.planner import (
     PlannerConfig,
     PlanningContext,
     agenda,
+    anchor_dates,
     anchor_windows,
     forecast,
     plan,
@@ -670,3 +671,48 @@ def test_now_that_is_not_an_aware_datetime_is_refused_by_name(now: Any, message:
             run()
         assert str(caught.value) == message
         assert caught.value.field == "now"
+
+
+@pytest.mark.parametrize(
+    "now",
+    [
+        datetime(9999, 12, 31, 20, tzinfo=UTC),  # already year 10000 in Shanghai
+        datetime(9999, 12, 20, tzinfo=SH),  # the windows reach past 9999-12-31
+        datetime(1, 1, 2, tzinfo=UTC),  # overdue tasks reach back before year 1
+    ],
+)
+def test_a_day_at_the_end_of_the_calendar_is_a_schedule_error(now: datetime) -> None:
+    planning = ctx("svw")
+    facts = [CustomerFacts(customer())]
+    with pytest.raises(ScheduleError, match="outside the years 1 to 9999"):
+        plan(facts[0], planning, now=now)
+    with pytest.raises(ScheduleError, match="outside the years 1 to 9999"):
+        list(agenda(facts, planning, now=now))
+    with pytest.raises(ScheduleError, match="outside the years 1 to 9999"):
+        forecast(facts, planning, now=now, days=3)
+    with pytest.raises(ScheduleError, match="outside the years 1 to 9999"):
+        anchor_windows(planning.calendar, now.date())
+
+
+def test_a_record_at_the_end_of_the_calendar_names_its_customer() -> None:
+    # 9999-12-31 23:59 UTC is a valid aware datetime, but not a day in Shanghai
+    facts = CustomerFacts(
+        customer("C9"), (vehicle(),), interactions=(delivery(datetime.max.replace(tzinfo=UTC)),)
+    )
+    planning = ctx("svw")
+    now = at(2026, 11, 23, 10)
+    for run in (
+        lambda: plan(facts, planning, now=now),
+        lambda: list(agenda([facts], planning, now=now)),
+        lambda: forecast([facts], planning, now=now, days=7),
+        lambda: list(anchor_dates([facts], planning, on=now.date())),
+    ):
+        with pytest.raises(ScheduleError, match="customer C9: a date falls outside"):
+            run()
+
+
+def test_a_forecast_over_negative_days_is_refused() -> None:
+    with pytest.raises(ValidationError, match="cannot forecast -1 days") as caught:
+        forecast([], ctx("svw"), now=at(2026, 11, 23, 10), days=-1)
+    assert caught.value.field == "days"
+    assert forecast([], ctx("svw"), now=at(2026, 11, 23, 10), days=0).counts == {}

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
+from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -20,6 +21,7 @@ from crm_core import (
     CustomerType,
     DealerId,
     FollowUpTask,
+    InsurancePolicy,
     Interaction,
     InteractionId,
     InteractionKind,
@@ -30,6 +32,7 @@ from crm_core import (
     PointsEntry,
     PointsKind,
     PointsSource,
+    PolicyId,
     Referral,
     RepairOrder,
     Sale,
@@ -393,3 +396,31 @@ def test_other_records_mask_phones() -> None:
 )
 def test_masks(mask: Callable[[object], str], value: object, expected: str) -> None:
     assert mask(value) == expected
+
+
+@pytest.mark.parametrize("bad", ["NaN", "sNaN", "Infinity", "-Infinity"])
+@pytest.mark.parametrize(
+    ("build", "field"),
+    [
+        (lambda amount: Sale(amount=amount), "amount"),
+        (lambda amount: RepairOrder(amount=amount), "amount"),
+        (
+            lambda amount: InsurancePolicy(
+                id=PolicyId("P1"),
+                dealer_id=DealerId("D1"),
+                vehicle_id=VehicleId("V1"),
+                starts_on=date(2026, 1, 1),
+                ends_on=date(2026, 12, 31),
+                premium=amount,
+            ),
+            "premium",
+        ),
+    ],
+)
+def test_money_that_is_no_number_is_refused(
+    build: Callable[[Decimal], object], field: str, bad: str
+) -> None:
+    # a CSV cell "NaN" parses as Decimal: it poisoned every sum, and JSON refused it back
+    with pytest.raises(ValidationError, match="must be a finite amount") as caught:
+        build(Decimal(bad))
+    assert caught.value.field == field

@@ -17,6 +17,7 @@ from crm_core import (
     Customer,
     CustomerId,
     CustomerType,
+    Dealer,
     DealerId,
     Interaction,
     InteractionId,
@@ -292,3 +293,84 @@ def test_structure_record_leaves_other_converters_alone() -> None:
     mine.register_structure_hook(date, lambda value, _: date(2000, 1, 1))
     assert CONVERTER.structure("1990-05-17", date) == date(1990, 5, 17)
     assert isinstance(mine, cattrs.Converter)
+
+
+# JSON values that are not a boolean: each of them would become a flag through bool()
+_NOT_BOOLEANS = st.one_of(
+    st.none(),
+    st.integers(),
+    st.floats(),
+    st.text(),
+    st.lists(st.booleans(), max_size=2),
+)
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    field=st.sampled_from(["do_not_disturb", "blacklisted", "complaining", "redlisted"]),
+    value=_NOT_BOOLEANS,
+)
+def test_a_flag_that_is_not_a_boolean_is_refused(field: str, value: object) -> None:
+    # bool("false") is True: a DMS row saying "false" would switch do-not-disturb on
+    with pytest.raises(RecordValidationError, match="expected true or false") as caught:
+        structure_record(CONVERTER, _customer_data(**{field: value}), Customer)
+    assert field in _fields(caught.value)
+
+
+@given(flag=st.booleans())
+def test_a_boolean_flag_is_kept(flag: bool) -> None:
+    restored = structure_record(CONVERTER, _customer_data(do_not_disturb=flag), Customer)
+    assert restored.do_not_disturb is flag
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    value=st.one_of(
+        st.booleans(),
+        st.floats(),
+        st.integers().map(str),
+        st.none(),
+    )
+)
+def test_a_count_that_is_not_an_integer_is_refused(value: object) -> None:
+    # int(1.5) is 1 and int(True) is 1: a version or a mileage must not be rounded
+    data = CONVERTER.unstructure(
+        Vehicle(id=VehicleId("V1"), dealer_id=DealerId("D1"), vin="LSVAU2180N2183294")
+    )
+    data["version"] = value
+    with pytest.raises(RecordValidationError, match="expected an integer") as caught:
+        structure_record(CONVERTER, data, Vehicle)
+    assert _fields(caught.value) == {"version"}
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"opted_out_channels": "sms"}, "opted_out_channels"),
+        ({"opted_out_channels": {"sms": False}}, "opted_out_channels"),
+        ({"opted_out_channels": None}, "opted_out_channels"),
+        ({"opted_out_channels": 3}, "opted_out_channels"),
+    ],
+)
+def test_a_collection_must_be_a_list(changes: dict[str, Any], field: str) -> None:
+    # a string would be split into characters, a mapping's values dropped
+    with pytest.raises(RecordValidationError, match="expected a list") as caught:
+        structure_record(CONVERTER, _customer_data(**changes), Customer)
+    assert field in _fields(caught.value)
+
+
+@given(brands=st.text(min_size=1, max_size=8))
+def test_a_string_is_not_split_into_a_tuple_of_characters(brands: str) -> None:
+    data = {"id": "D1", "name": "一号店", "brands": brands}
+    with pytest.raises(RecordValidationError, match="brands: expected a list, got str"):
+        structure_record(CONVERTER, data, Dealer)
+
+
+def test_every_bad_element_of_a_list_is_reported() -> None:
+    with pytest.raises(RecordValidationError) as caught:
+        structure_record(
+            CONVERTER, _customer_data(opted_out_channels=["fax", "sms", "telex"]), Customer
+        )
+    assert [e.field for e in caught.value.errors] == ["opted_out_channels"] * 2
+    assert "'fax'" in str(caught.value)
+    assert "'telex'" in str(caught.value)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -285,3 +285,15 @@ def test_now_must_be_an_aware_datetime() -> None:
     not_a_datetime = r"^now: must be a timezone-aware datetime, not date$"
     with pytest.raises(ValidationError, match=not_a_datetime):
         evaluate_sla(fresh, gm, WT, at(2, 13, 17).date())  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("definition_id", sorted(DEFS))
+def test_a_deadline_past_the_calendar_is_a_schedule_error(definition_id: str) -> None:
+    # clock time overflowed in timedelta arithmetic; working time has no schedule for 9999
+    definition = DEFS[definition_id]
+    start = datetime(9999, 12, 31, 12, tzinfo=UTC)
+    with pytest.raises(ScheduleError) as caught:
+        sla_deadline(definition, start, WT)
+    if definition.unit in (SlaUnit.HOURS, SlaUnit.DAYS):
+        assert f"SLA {definition_id}" in str(caught.value)
+        assert "outside the years 1 to 9999" in str(caught.value)

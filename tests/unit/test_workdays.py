@@ -334,6 +334,9 @@ last = {last}
     [
         ("", "new_year", "2030-01-03", "2030-01-01", "holidays[0]", "before it starts"),
         ("", "new_year", "2029-12-31", "2030-01-01", "holidays[0]", "outside 2030"),
+        # walking to the day after 9999-12-31 ran off the calendar (OverflowError)
+        ("", "new_year", "2030-01-01", "9999-12-31", "holidays[0]", "9999-12-31 is outside 2030"),
+        ("", "new_year", "0001-01-01", "2030-01-01", "holidays[0]", "0001-01-01 is outside"),
         ("2030-01-07", "new_year", "2030-01-01", "2030-01-01", "adjusted_workdays", "Saturday"),
         ("2029-12-29", "new_year", "2030-01-01", "2030-01-01", "adjusted_workdays", "outside"),
         ("2030-01-05", "new_year", "2030-01-01", "2030-01-05", "adjusted_workdays", "also in"),

@@ -240,3 +240,14 @@ def test_next_contact_moment_is_not_quiet(moment: datetime) -> None:
     assert result >= moment
     assert not WT.is_quiet(result)
     assert result - moment <= timedelta(hours=11)
+
+
+@pytest.mark.parametrize(
+    "moment",
+    [datetime.max.replace(tzinfo=UTC), datetime(9999, 12, 31, 16, 0, tzinfo=UTC)],
+)
+def test_a_moment_with_no_local_date_is_a_schedule_error(moment: datetime) -> None:
+    # 9999-12-31 16:00 UTC is midnight of year 10000 in Shanghai: astimezone overflowed
+    for ask in (WT.local, WT.is_quiet, WT.is_working_time, WT.next_working_moment):
+        with pytest.raises(ScheduleError, match="outside the years 1 to 9999"):
+            ask(moment)

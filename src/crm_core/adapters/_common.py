@@ -7,6 +7,7 @@ from __future__ import annotations
 import calendar
 from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from typing import Any
 
 import attrs
 
@@ -19,7 +20,7 @@ from crm_core.domain.ports.storage import (
     AnchorHit,
     DateRange,
     OutboxRepository,
-    refuse_nul,
+    refuse_unstorable,
 )
 from crm_core.domain.task import FollowUpTask, TaskStatus
 from crm_core.domain.vehicle import Vehicle
@@ -210,7 +211,7 @@ def new_message(message: OutboxMessage) -> OutboxMessage:
 
 def checked_outcomes(outcomes: Iterable[MessageOutcome]) -> list[MessageOutcome]:
     """The outcomes as a list, refused before anything is written when two are for one
-    message (which would be the truth?) or a text holds NUL (see :func:`refuse_nul`)."""
+    message (which would be the truth?) or a text cannot be stored (:func:`refuse_unstorable`)."""
     given = list(outcomes)
     seen: set[tuple[DealerId, MessageId]] = set()
     for outcome in given:
@@ -220,8 +221,8 @@ def checked_outcomes(outcomes: Iterable[MessageOutcome]) -> list[MessageOutcome]
                 field="outcomes",
             )
         seen.add(outcome.key)
-        refuse_nul("gateway_message_id", outcome.gateway_message_id)
-        refuse_nul("error", outcome.error)
+        refuse_unstorable("gateway_message_id", outcome.gateway_message_id)
+        refuse_unstorable("error", outcome.error)
     return given
 
 
@@ -310,3 +311,31 @@ class OutboxTransitions(OutboxRepository):
                 f"(status {message.status.value}, lease owner {message.lease_owner!r})"
             )
         return message
+
+
+def positive_seconds(_: Any, attribute: attrs.Attribute[Any], value: float) -> None:
+    """An attrs validator for a gateway timeout: finite and above 0. The socket module
+    refuses the rest only at the first send, with a ValueError or an OverflowError."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value < 1e9:
+        raise ValidationError(
+            f"must be a number of seconds above 0, got {value!r}", field=attribute.name
+        )
+
+
+def check_moments(**moments: datetime) -> None:
+    """Refuse a naive (or non-datetime) bound of a query with an error naming it.
+
+    Compared with the stored aware datetimes it would fail deep in Python or the driver
+    — or, in an empty store, silently match nothing — depending on the adapter."""
+    for name, moment in moments.items():
+        if not isinstance(moment, datetime) or moment.utcoffset() is None:
+            raise ValidationError(f"expected an aware datetime, got {moment!r}", field=name)
+
+
+def check_limit(limit: int | None) -> None:
+    """Refuse a page size below 0: ``rows[:-1]`` would drop the last record of a page
+    and SQL's ``LIMIT -1`` means no limit, so the adapters would disagree silently."""
+    if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 0):
+        raise ValidationError(
+            f"expected a number of records, 0 or more, got {limit!r}", field="limit"
+        )

@@ -404,10 +404,19 @@ class _Cells:
         if value is None:
             return None
         try:
-            number = int(Decimal(value.replace(",", "")))
+            exact = Decimal(value.replace(",", ""))
         except InvalidOperation:
+            exact = Decimal("NaN")
+        if not exact.is_finite():  # int() of "NaN" or "Infinity" raised
             self.problem("CSV_NUMBER", field, f"not a number: {value!r}")
             return None
+        if exact.adjusted() >= 18:  # "1e999999999999" would exhaust memory as an int
+            self.problem("CSV_NUMBER", field, f"too large: {value!r}")
+            return None
+        if exact != exact.to_integral_value():  # int() cut "12345.6" km to 12345
+            self.problem("CSV_NUMBER", field, f"not a whole number: {value!r}")
+            return None
+        number = int(exact)
         if number < 0:
             self.problem("CSV_NUMBER", field, f"negative: {value!r}")
             return None
@@ -418,10 +427,13 @@ class _Cells:
         if value is None:
             return None
         try:
-            return Decimal(value.replace(",", "").replace("¥", "").replace("￥", ""))
+            amount = Decimal(value.replace(",", "").replace("¥", "").replace("￥", ""))
         except InvalidOperation:
+            amount = Decimal("NaN")
+        if not amount.is_finite():  # "NaN" and "Infinity" parse, but are no amount
             self.problem("CSV_NUMBER", field, f"not an amount: {value!r}")
             return None
+        return amount
 
     def flag(self, field: str, default: bool) -> bool:
         value = self.values.get(field)

@@ -35,6 +35,8 @@ from crm_core.adapters._common import (
     OutboxTransitions,
     assemble_subjects,
     birthday_occurrences,
+    check_limit,
+    check_moments,
     check_windows,
     checked_outcomes,
     due_at,
@@ -314,6 +316,7 @@ class _Repo(Repository[R, K]):
     def by_dealer(
         self, dealer_id: DealerId, *, after: K | None = None, limit: int | None = None
     ) -> list[R]:
+        check_limit(limit)
         rows = self._rows(dealer_id)
         ids = sorted(i for i in rows if after is None or i > after)
         return [rows[i] for i in ids[:limit]]
@@ -321,6 +324,8 @@ class _Repo(Repository[R, K]):
     def changed_since(
         self, dealer_id: DealerId, since: datetime, *, limit: int | None = None
     ) -> list[R]:
+        check_moments(since=since)
+        check_limit(limit)
         changed = [
             r for r in self._rows(dealer_id).values() if r.updated_at and r.updated_at >= since
         ]
@@ -434,6 +439,7 @@ class _Interactions(_Repo[Interaction, InteractionId], InteractionRepository):
         *,
         kinds: Iterable[InteractionKind] | None = None,
     ) -> list[Interaction]:
+        check_moments(start=start, end=end)
         wanted = None if kinds is None else frozenset(kinds)
         return self._select(
             dealer_id,
@@ -449,6 +455,7 @@ class _Cases(_Repo[Case, CaseId], CaseRepository):
         return self._select(dealer_id, lambda c: c.customer_id == customer_id, _by("opened_at"))
 
     def opened_between(self, dealer_id: DealerId, start: datetime, end: datetime) -> list[Case]:
+        check_moments(start=start, end=end)
         return self._select(dealer_id, lambda c: start <= c.opened_at < end, _by("opened_at"))
 
 
@@ -478,6 +485,7 @@ class _Tasks(_Repo[FollowUpTask, TaskId], TaskRepository):
     def due_between(
         self, dealer_id: DealerId, start: datetime, end: datetime
     ) -> list[FollowUpTask]:
+        check_moments(start=start, end=end)
         return self._select(
             dealer_id, lambda t: t.due_from < end and t.due_until >= start, _by("due_from")
         )
@@ -504,6 +512,7 @@ class _Outbox(_Repo[OutboxMessage, MessageId], OutboxTransitions):
         limit: int,
         dealer_id: DealerId | None = None,
     ) -> list[OutboxMessage]:
+        check_moments(now=now)
         tables = self._uow.table(self.table)
         dealers = [dealer_id] if dealer_id is not None else list(tables)
         due: list[tuple[datetime, str, str, OutboxMessage]] = []
@@ -549,6 +558,7 @@ class _Outbox(_Repo[OutboxMessage, MessageId], OutboxTransitions):
     def by_status(
         self, dealer_id: DealerId, *statuses: MessageStatus, limit: int | None = None
     ) -> list[OutboxMessage]:
+        check_limit(limit)
         wanted = frozenset(statuses)
         return self._select(dealer_id, lambda m: m.status in wanted)[:limit]
 
@@ -611,6 +621,7 @@ class _SurveyResponses(_Repo[SurveyResponse, SurveyId], SurveyResponseRepository
     def answered_between(
         self, dealer_id: DealerId, start: datetime, end: datetime
     ) -> list[SurveyResponse]:
+        check_moments(start=start, end=end)
         return self._select(dealer_id, lambda s: start <= s.answered_at < end, _by("answered_at"))
 
 
@@ -623,6 +634,7 @@ class _CorrectiveActions(_Repo[CorrectiveAction, ActionId], CorrectiveActionRepo
     def opened_between(
         self, dealer_id: DealerId, start: datetime, end: datetime
     ) -> list[CorrectiveAction]:
+        check_moments(start=start, end=end)
         return self._select(dealer_id, lambda a: start <= a.opened_at < end, _by("opened_at"))
 
 
@@ -646,6 +658,7 @@ class _Audit(AuditLog):
         )
 
     def between(self, dealer_id: DealerId, start: datetime, end: datetime) -> list[AuditEntry]:
+        check_moments(start=start, end=end)
         return self._entries._select(dealer_id, lambda e: start <= e.at < end, _by("at"))
 
 

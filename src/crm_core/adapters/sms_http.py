@@ -30,6 +30,7 @@ from urllib.parse import urlsplit
 
 import attrs
 
+from crm_core.adapters._common import positive_seconds
 from crm_core.adapters._scrub import scrub
 from crm_core.domain._mask import mask_phone
 from crm_core.domain.ports.notifiers import Sms, SmsNotifier, check_sms_recipient
@@ -50,7 +51,11 @@ def _mask_headers(value: object) -> str:
 
 
 def _http_url(_: Any, attribute: attrs.Attribute[Any], value: str) -> None:
-    parts = urlsplit(value)
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 - raises on a port beyond 65535
+    except ValueError as exc:  # "http://[::1" (an unclosed IPv6 host), a port of 99999
+        raise ValidationError(f"not a URL: {exc}", field=attribute.name) from exc
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ValidationError(
             "must be an http:// or https:// URL with a host", field=attribute.name
@@ -97,7 +102,7 @@ class SmsHttpConfig:
     ok_values: frozenset[str] = frozenset({"OK"})
     transient_values: frozenset[str] = frozenset()
     error_text_path: str | None = None
-    timeout: float = 10.0
+    timeout: float = attrs.field(default=10.0, validator=positive_seconds)
     signer: Signer | None = attrs.field(default=None, eq=False)
     ssl_context: ssl.SSLContext | None = attrs.field(default=None, eq=False)
 

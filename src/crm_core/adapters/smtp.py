@@ -25,13 +25,20 @@ from email.message import EmailMessage
 from email.policy import default as default_policy
 from email.utils import formatdate
 from types import TracebackType
+from typing import Any
 
 import attrs
 
+from crm_core.adapters._common import positive_seconds
 from crm_core.adapters._scrub import scrub
 from crm_core.domain._mask import mask_email
 from crm_core.domain.ports.notifiers import Email, EmailNotifier, check_email_address
-from crm_core.errors import NotifierError, PermanentNotifierError, TransientNotifierError
+from crm_core.errors import (
+    NotifierError,
+    PermanentNotifierError,
+    TransientNotifierError,
+    ValidationError,
+)
 
 __all__ = ["SmtpConfig", "SmtpEmailNotifier", "SmtpSecurity", "message_id_for"]
 
@@ -57,6 +64,26 @@ def _mask_secret(value: object) -> str:
     return "None" if value is None else "'***'"
 
 
+def _sender_address(_: Any, attribute: attrs.Attribute[Any], value: str) -> None:
+    """A sender without a domain used to fail each message as if the *customer's* address
+    were bad, so the dispatcher parked every e-mail blaming its recipient."""
+    try:
+        domain = Address(addr_spec=value).domain
+    except (ValueError, IndexError) as exc:
+        raise ValidationError(
+            f"not an e-mail address: {mask_email(value)}", field=attribute.name
+        ) from exc
+    if not domain:
+        raise ValidationError(f"not an e-mail address: {mask_email(value)}", field=attribute.name)
+
+
+def _tcp_port(_: Any, attribute: attrs.Attribute[Any], value: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value < 65536:
+        raise ValidationError(
+            f"a TCP port runs from 1 to 65535, got {value!r}", field=attribute.name
+        )
+
+
 @attrs.frozen(slots=True)
 class SmtpConfig:
     """Where and how to submit mail.
@@ -68,13 +95,13 @@ class SmtpConfig:
     """
 
     host: str
-    sender: str
-    port: int = 587
+    sender: str = attrs.field(validator=_sender_address)
+    port: int = attrs.field(default=587, validator=_tcp_port)
     security: SmtpSecurity = SmtpSecurity.STARTTLS
     username: str | None = None
     password: str | None = attrs.field(default=None, repr=_mask_secret)
     sender_name: str | None = None
-    timeout: float = 30.0
+    timeout: float = attrs.field(default=30.0, validator=positive_seconds)
     message_id_domain: str | None = None
     local_hostname: str | None = None
     ssl_context: ssl.SSLContext | None = attrs.field(default=None, eq=False)

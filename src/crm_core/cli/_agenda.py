@@ -64,7 +64,10 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--dealer", metavar="ID", help="only this dealer (default: all)")
     p.add_argument(
-        "--forecast", type=_positive, metavar="N", help="tasks per role per day, next N days"
+        "--forecast",
+        type=_forecast_days,
+        metavar="N",
+        help=f"tasks per role per day, next N days (1 to {_FORECAST_DAYS})",
     )
     p.add_argument("--limit", type=_positive, default=20, help="tasks shown per role (20)")
     p.set_defaults(handler=run)
@@ -78,6 +81,18 @@ def _positive(value: str) -> int:
     if number < 1:
         raise argparse.ArgumentTypeError(f"must be at least 1: {value}")
     return number
+
+
+_FORECAST_DAYS = 366
+"""A year ahead at most: further on, the holidays are not announced yet (and a huge N ran
+the dates off the calendar)."""
+
+
+def _forecast_days(value: str) -> int:
+    days = _positive(value)
+    if days > _FORECAST_DAYS:
+        raise argparse.ArgumentTypeError(f"at most {_FORECAST_DAYS} days: {value}")
+    return days
 
 
 def calendar_for(choice: str | None, dealer: Dealer) -> Calendar:

@@ -13,6 +13,7 @@ import types
 import typing
 from collections.abc import Callable, Hashable, Iterable
 from datetime import datetime, timezone
+from decimal import Decimal
 from typing import Any, TypeVar
 
 import attrs
@@ -60,6 +61,13 @@ def non_empty(_: Any, attribute: attrs.Attribute[Any], value: str) -> None:
 def non_negative(_: Any, attribute: attrs.Attribute[Any], value: int | None) -> None:
     if value is not None and value < 0:
         raise ValidationError("must not be negative", field=attribute.name)
+
+
+def finite(_: Any, attribute: attrs.Attribute[Any], value: Decimal | None) -> None:
+    """Money is a number: ``Decimal("NaN")`` (what a CSV cell "NaN" parses to) would
+    poison every sum it enters and could not be read back from JSON."""
+    if isinstance(value, Decimal) and not value.is_finite():
+        raise ValidationError(f"must be a finite amount, got {value}", field=attribute.name)
 
 
 def member(enum_type: type[E], value: object, field: str | None = None) -> E:

@@ -13,7 +13,7 @@ from typing import NewType
 
 import attrs
 
-from crm_core.domain._validators import aware, non_empty, non_negative
+from crm_core.domain._validators import aware, finite, non_empty, non_negative
 from crm_core.domain.ids import CustomerId, DealerId, VehicleId
 from crm_core.errors import ValidationError
 
@@ -36,7 +36,7 @@ class InsurancePolicy:
     sold_by_dealer: bool = True  # False: a term the dealer only knows of (sold elsewhere)
     renewal_of: PolicyId | None = None
     insurer: str | None = None
-    premium: Decimal | None = None
+    premium: Decimal | None = attrs.field(default=None, validator=finite)
     version: int = attrs.field(default=0, validator=non_negative)
     updated_at: datetime | None = attrs.field(default=None, validator=aware)
 

@@ -14,7 +14,7 @@ from decimal import Decimal
 import attrs
 
 from crm_core.domain._mask import mask_phone
-from crm_core.domain._validators import as_members, aware, non_empty, non_negative
+from crm_core.domain._validators import as_members, aware, finite, non_empty, non_negative
 from crm_core.domain.contact import Channel
 from crm_core.domain.ids import CustomerId, DealerId, InteractionId, StaffId, TaskId, VehicleId
 from crm_core.errors import ValidationError
@@ -105,7 +105,7 @@ class Recommendation(enum.StrEnum):
 class Sale:
     """Detail of an ORDER or DELIVERY: what was sold and to whom it was reported."""
 
-    amount: Decimal | None = None
+    amount: Decimal | None = attrs.field(default=None, validator=finite)
     is_used_car: bool = False
     referred_by: CustomerId | None = None  # recorded referral relation (seed 002)
     is_virtual: bool = False  # "virtual" deliveries do not count in KPIs (seed 002)
@@ -127,7 +127,7 @@ class RepairOrder:
     service_kind: ServiceKind = ServiceKind.MAINTENANCE
     handed_back_at: datetime | None = attrs.field(default=None, validator=aware)
     mileage_km: int | None = attrs.field(default=None, validator=non_negative)
-    amount: Decimal | None = None
+    amount: Decimal | None = attrs.field(default=None, validator=finite)
     is_paid: bool = True  # customer-paid, as opposed to warranty or internal
     callback_consent: bool = True
     preferred_callback_time: str | None = None  # e.g. "weekday evenings", "09:00-11:00"

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import attrs
 
-from crm_core.domain._validators import as_members, aware, non_empty, non_negative
+from crm_core.domain._validators import as_members, aware, finite, non_empty, non_negative
 from crm_core.domain.ids import CustomerId, DealerId, InteractionId
 from crm_core.errors import ValidationError
 
@@ -94,7 +94,7 @@ class PointsEntry:
     points: int
     at: datetime = attrs.field(validator=aware)
     expires_on: date | None = None
-    spend: Decimal | None = None
+    spend: Decimal | None = attrs.field(default=None, validator=finite)
     reference: str | None = None  # the repair order, event or redemption it belongs to
     from_event: bool = False  # points a club event awarded (seed 002: < 100 do not count)
     version: int = attrs.field(default=0, validator=non_negative)

@@ -21,11 +21,13 @@ True
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar
 
 import cattrs
+from cattrs.cols import is_frozenset, is_sequence
 
 from crm_core.domain._validators import member
 from crm_core.domain.interaction import Callback, ClubActivity, Detail, RepairOrder, Sale
@@ -72,6 +74,43 @@ def _structure_str(value: Any, _: type) -> str:
     return value
 
 
+def _structure_bool(value: Any, _: type) -> bool:
+    if not isinstance(value, bool):
+        raise ValidationError(f"expected true or false, got {type(value).__name__}")
+    return value
+
+
+def _structure_int(value: Any, _: type) -> int:
+    # bool is an int subclass, but ``true`` for a count is a mistake, not a 1
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValidationError(f"expected an integer, got {type(value).__name__}")
+    return value
+
+
+def _collection_hook(converter: cattrs.Converter, cls: Any) -> Callable[[Any, Any], Any]:
+    """Structure ``tuple[X, ...]`` and ``frozenset[X]`` from a list (or a tuple, a set),
+    never from a string or a mapping, reporting every bad element."""
+    build: Callable[[Iterable[Any]], Any] = frozenset if is_frozenset(cls) else tuple
+    (item_type,) = cls.__args__[:1]
+    item_hook = converter.get_structure_hook(item_type)
+
+    def structure(value: Any, _: Any) -> Any:
+        if isinstance(value, str | bytes | Mapping) or not isinstance(value, Iterable):
+            raise ValidationError(f"expected a list, got {type(value).__name__}")
+        items: list[Any] = []
+        errors: list[Exception] = []
+        for item in value:
+            try:
+                items.append(item_hook(item, item_type))
+            except Exception as exc:  # collected: every bad element is reported
+                errors.append(exc)
+        if errors:
+            raise cattrs.IterableValidationError(f"While structuring {cls!r}", errors, cls)
+        return build(items)
+
+    return structure
+
+
 def _structure_decimal(value: Any, _: type) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, str | int | Decimal):
         raise ValidationError(f"expected a decimal string, got {type(value).__name__}")
@@ -99,6 +138,12 @@ def configure_converter(converter: cattrs.Converter) -> None:
     converter.register_structure_hook(date, _structure_date)
     converter.register_structure_hook(datetime, _structure_datetime)
     converter.register_structure_hook(str, _structure_str)
+    converter.register_structure_hook(bool, _structure_bool)
+    converter.register_structure_hook(int, _structure_int)
+    converter.register_structure_hook_factory(
+        lambda t: (is_sequence(t) or is_frozenset(t)) and bool(getattr(t, "__args__", ())),
+        lambda t: _collection_hook(converter, t),
+    )
     converter.register_structure_hook(enum.StrEnum, _structure_str_enum)
     converter.register_unstructure_hook(Decimal, str)
     converter.register_structure_hook(Decimal, _structure_decimal)

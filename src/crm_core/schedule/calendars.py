@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -248,6 +248,23 @@ class Calendar:
 # --- loading ------------------------------------------------------------------------
 
 _RULE_ID = re.compile(r"^[a-z0-9][a-z0-9_.\-]*$")
+_MAX_REACH_YEARS = 200
+_MAX_REACH_DAYS = _MAX_REACH_YEARS * 366
+# calendar days one unit can cover at most, generously: a working day can sit behind a
+# holiday, a working hour on the next working day
+_MOST_DAYS_PER = {
+    Unit.HOURS: 1 / 24,
+    Unit.DAYS: 1,
+    Unit.MONTHS: 31,
+    Unit.WORKING_DAYS: 2,
+    Unit.WORKING_HOURS: 1,
+}
+
+
+def _most_days(span: Span | None) -> float:
+    return 0 if span is None else abs(span.amount) * _MOST_DAYS_PER[span.unit]
+
+
 _HEADER_KEYS = frozenset({"format", "id", "name", "version", "extends", "disable", "rules"})
 
 
@@ -302,6 +319,22 @@ def _check_rule(rule: Rule, source: str) -> None:
         raise fail("offset", "working hours cannot be counted backwards")
     if Channel.INTERNAL in rule.channels and len(rule.channels) > 1:
         raise fail("channels", "an internal task cannot also contact the customer")
+    _check_reach(rule, fail)
+
+
+def _check_reach(rule: Rule, fail: Callable[[str, str], StandardsError]) -> None:
+    """Refuse a rule reaching further than two centuries from its anchor ("99999999
+    days", "every 12 months" 100000 ``times``): no follow-up does, and the planner's date
+    arithmetic would run off the end of the calendar instead of saying which rule is
+    wrong."""
+    too_far = f"reaches more than {_MAX_REACH_YEARS} years from the anchor"
+    spans = [("window", rule.window), ("every", rule.every), ("retry.after", rule.retry.after)]
+    for field, span in [*spans, *(("offset", offset) for offset in rule.offsets)]:
+        if _most_days(span) > _MAX_REACH_DAYS:
+            raise fail(field, f"{span} {too_far}")
+    furthest = max(map(_most_days, rule.offsets)) + _most_days(rule.window)
+    if furthest + (rule.times - 1) * _most_days(rule.every) > _MAX_REACH_DAYS:
+        raise fail("times", f"{rule.times} times every {rule.every} {too_far}")
 
 
 def _structure_rule(converter: cattrs.Converter, raw: Any, source: str, index: int) -> Rule:

@@ -99,7 +99,7 @@ class Festival:
                 )
             try:
                 date(2001, self.month, self.day)  # not a leap year: 29 February is refused
-            except ValueError as exc:
+            except (ValueError, OverflowError) as exc:  # month = 10**18 overflows C
                 raise StandardsError(
                     f"no such date: {exc}", source=source, rule=rule, field="day"
                 ) from exc

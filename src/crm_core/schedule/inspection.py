@@ -159,8 +159,21 @@ def _end_of_month(day: date) -> date:
     return day.replace(day=calendar.monthrange(day.year, day.month)[1])
 
 
+def _plus_months(day: date, months: int) -> date:
+    """``day`` plus ``months`` (negative: minus); a ScheduleError past the calendar's
+    ends (a car registered on 9999-12-31 has no next inspection), not dateutil's
+    ValueError."""
+    try:
+        return day + relativedelta(months=months)
+    except (ValueError, OverflowError) as exc:
+        raise ScheduleError(f"{day} {months:+} months falls outside the years 1 to 9999") from exc
+
+
 def _due_date(first_registration: date, age_months: int) -> date:
-    return _end_of_month(first_registration + relativedelta(months=age_months))
+    return _end_of_month(_plus_months(first_registration, age_months))
+
+
+_MOST_WINDOW_MONTHS = 120  # ten years: far beyond any inspection's window
 
 
 def next_inspection(
@@ -180,8 +193,12 @@ def next_inspection(
     ``window_months`` is how long before the end of validity the inspection may be done
     (three months under the vehicle registration regulations); it only sets ``opens``.
     """
-    if window_months < 0:
-        raise ValidationError("must not be negative", field="window_months")
+    if not 0 <= window_months <= _MOST_WINDOW_MONTHS:
+        # a window of a million months ran dateutil off the calendar (a bare ValueError)
+        raise ValidationError(
+            f"must be 0 to {_MOST_WINDOW_MONTHS} months, got {window_months}",
+            field="window_months",
+        )
     candidates = sorted(
         (r for r in rules if r.applies_to(usage, vehicle_class)),
         key=lambda r: r.effective_from,
@@ -192,7 +209,7 @@ def next_inspection(
     for age, mode, rule in _merged_due_ages(candidates, first_registration):
         due = _due_date(first_registration, age)
         if due >= on:
-            opens = _end_of_month(due - relativedelta(months=window_months)) + timedelta(days=1)
+            opens = _end_of_month(_plus_months(due, -window_months)) + timedelta(days=1)
             return InspectionDue(due, min(opens, due), mode, age, rule.id)
     # only reachable with rules built in code without validate(): their schedule ends
     raise ScheduleError(f"the inspection rules schedule nothing on or after {on}")
@@ -271,7 +288,12 @@ def insurance_reminder_date(
     >>> insurance_reminder_date(date(2026, 12, 31), InsuranceReminderPolicy(days_before=30))
     datetime.date(2026, 12, 1)
     """
-    return expiry - timedelta(days=policy.days_before)
+    try:
+        return expiry - timedelta(days=policy.days_before)
+    except OverflowError as exc:  # an expiry in the first days of year 1, or a huge lead
+        raise ValidationError(
+            f"{policy.days_before} days before {expiry} is not a date", field="expiry"
+        ) from exc
 
 
 def load_inspection_rules(text: str, *, source: str) -> tuple[InspectionRule, ...]:

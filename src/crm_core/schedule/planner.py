@@ -35,6 +35,7 @@ from bisect import bisect_right
 from calendar import monthrange
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta
 from typing import NamedTuple
 
@@ -227,6 +228,23 @@ class AnchorWindows:
         return _within(self.by_rule.get(rule_id), day)
 
 
+def _off_calendar(what: str) -> ScheduleError:
+    """Date arithmetic that runs off the calendar — a period in year 1 or 9999, a record
+    stamped 9999-12-31 23:00 UTC (already year 10000 in Shanghai) — has no answer: say so
+    with a typed error that names what was being planned, not a bare OverflowError.
+    (Per customer, a ``try`` costs nothing until it fails; a context manager would.)"""
+    return ScheduleError(f"{what}: a date falls outside the years 1 to 9999")
+
+
+@contextmanager
+def _dates_in_range(what: str) -> Iterator[None]:
+    """:func:`_off_calendar` around a run's set-up."""
+    try:
+        yield
+    except OverflowError as exc:
+        raise _off_calendar(what) from exc
+
+
 def _within(spans: tuple[tuple[date, date], ...] | None, day: date) -> bool:
     if not spans:
         return False
@@ -239,6 +257,8 @@ def _add_months(day: date, months: int) -> date:
     dateutil's relativedelta does; this is the planner's hot path)."""
     index = day.month - 1 + months
     year, month = day.year + index // 12, index % 12 + 1
+    if not 1 <= year <= 9999:
+        raise OverflowError("date value out of range")  # as date + timedelta says it
     return date(year, month, min(day.day, monthrange(year, month)[1]))
 
 
@@ -323,8 +343,22 @@ def anchor_windows(
     >>> w.contains(AnchorKind.DELIVERY, date(2026, 8, 1))
     False
     """
-    config = config or PlannerConfig()
     last_day = last_day or first_day
+    with _dates_in_range(f"anchor windows {first_day} to {last_day}"):
+        return _anchor_windows(
+            calendar, first_day, last_day, config or PlannerConfig(), opening, workdays, festivals
+        )
+
+
+def _anchor_windows(
+    calendar: Calendar,
+    first_day: date,
+    last_day: date,
+    config: PlannerConfig,
+    opening: bool,
+    workdays: WorkdayCalendar | None,
+    festivals: FestivalCalendar | None,
+) -> AnchorWindows:
     # working days can stretch over a whole holiday wherever they fall...
     stretch = config.shift_slack_days
     # ...and working time can push a window's start back to the next working day
@@ -1096,16 +1130,20 @@ def anchor_dates(
     [[(<AnchorKind.BIRTHDAY: 'birthday'>, datetime.date(1990, 5, 17))]]
     """
     noon = datetime.combine(on, time(12), tzinfo=ctx.working_time.zone)
-    run = _Planning(ctx, noon, on, on, AnchorWindows(on, on, {}))
+    with _dates_in_range(f"anchor dates on {on}"):
+        run = _Planning(ctx, noon, on, on, AnchorWindows(on, on, {}))
     zone = run.zone
     for item in facts:
-        planning = _Customer(run, item)
-        found = [(a.kind, a.at.astimezone(zone).date()) for a in planning.anchors()]
-        found += [
-            (AnchorKind.NOT_REACHED, c.occurred_at.astimezone(zone).date())
-            for c in planning.history.callbacks
-            if isinstance(c.detail, Callback) and c.detail.outcome in _RETRIED
-        ]
+        try:
+            planning = _Customer(run, item)
+            found = [(a.kind, a.at.astimezone(zone).date()) for a in planning.anchors()]
+            found += [
+                (AnchorKind.NOT_REACHED, c.occurred_at.astimezone(zone).date())
+                for c in planning.history.callbacks
+                if isinstance(c.detail, Callback) and c.detail.outcome in _RETRIED
+            ]
+        except OverflowError as exc:
+            raise _off_calendar(f"anchor dates of customer {item.customer.id}") from exc
         yield found
 
 
@@ -1114,6 +1152,13 @@ def _order(tasks: Iterable[FollowUpTask]) -> tuple[FollowUpTask, ...]:
 
 
 def _plan_one(run: _Planning, facts: CustomerFacts) -> Plan:
+    try:
+        return _plan_customer(run, facts)
+    except OverflowError as exc:
+        raise _off_calendar(f"planning customer {facts.customer.id}") from exc
+
+
+def _plan_customer(run: _Planning, facts: CustomerFacts) -> Plan:
     planning = _Customer(run, facts)
     planning.run_rules()
     cases = planning.cases()
@@ -1142,7 +1187,13 @@ def _plan_one(run: _Planning, facts: CustomerFacts) -> Plan:
 
 
 def _run(ctx: PlanningContext, now: datetime, since: date | None) -> _Planning:
-    day = ctx.working_time.local(require_aware(now, "now")).date()
+    now = require_aware(now, "now")
+    with _dates_in_range(f"planning the day of {now.isoformat()}"):
+        return _start(ctx, now, since)
+
+
+def _start(ctx: PlanningContext, now: datetime, since: date | None) -> _Planning:
+    day = ctx.working_time.local(now).date()
     if since is not None and since > day:
         raise ValidationError(f"since ({since}) is after the planned day ({day})", field="since")
     first = day if since is None else since
@@ -1243,28 +1294,35 @@ def forecast(
     Counts the tasks that will fall due in the next ``days`` days (today included), per
     role and day. Consent stops (do-not-disturb, blacklist, refusals, opt-outs) apply;
     the contact cap does not (it depends on what is done first), so the forecast is an
-    upper bound of the calls."""
-    first = ctx.working_time.local(require_aware(now, "now")).date()
-    last = first + timedelta(days=days - 1)
-    run = _Planning(
-        ctx, now, first, last, anchor_windows(ctx.calendar, first, last, config=ctx.config)
-    )
+    upper bound of the calls. ``days`` may be 0 (an empty forecast), not negative."""
+    now = require_aware(now, "now")
+    if days < 0:
+        raise ValidationError(f"cannot forecast {days} days", field="days")
+    with _dates_in_range(f"forecasting {days} days from {now.isoformat()}"):
+        first = ctx.working_time.local(now).date()
+        last = first + timedelta(days=days - 1)
+        run = _Planning(
+            ctx, now, first, last, anchor_windows(ctx.calendar, first, last, config=ctx.config)
+        )
     counts: dict[date, dict[StaffRole, int]] = {}
     for item in facts:
-        planning = _Customer(run, item)
-        planning.run_rules()
-        if not planning.tasks:
-            continue
-        passed, _ = screen(
-            item.customer,
-            planning.tasks,
-            item.interactions,
-            ctx.config.contact,
-            now=run.now,
-            working_time=run.wt,
-        )
-        for task in passed:
-            bucket = max(task.due_from.astimezone(run.zone).date(), first)
+        try:
+            planning = _Customer(run, item)
+            planning.run_rules()
+            if not planning.tasks:
+                continue
+            passed, _ = screen(
+                item.customer,
+                planning.tasks,
+                item.interactions,
+                ctx.config.contact,
+                now=run.now,
+                working_time=run.wt,
+            )
+            buckets = [max(task.due_from.astimezone(run.zone).date(), first) for task in passed]
+        except OverflowError as exc:
+            raise _off_calendar(f"forecasting customer {item.customer.id}") from exc
+        for task, bucket in zip(passed, buckets, strict=True):
             if bucket > last:
                 continue
             per_role = counts.setdefault(bucket, {})

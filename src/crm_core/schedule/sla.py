@@ -153,7 +153,20 @@ def _reached(case: Case, status: CaseStatus) -> datetime | None:
 
 
 def sla_deadline(definition: SlaDefinition, start: datetime, working_time: WorkingTime) -> datetime:
-    """The deadline of ``definition`` for a clock started at ``start``."""
+    """The deadline of ``definition`` for a clock started at ``start``.
+
+    A deadline past 9999-12-31 (a clock started near the end of the calendar, a huge
+    ``amount``) is a :class:`~crm_core.errors.ScheduleError` naming the definition."""
+    try:
+        return _deadline(definition, start, working_time)
+    except OverflowError as exc:
+        raise ScheduleError(
+            f"SLA {definition.id}: {definition.amount} {definition.unit.value} after "
+            f"{start.isoformat()} falls outside the years 1 to 9999"
+        ) from exc
+
+
+def _deadline(definition: SlaDefinition, start: datetime, working_time: WorkingTime) -> datetime:
     match definition.unit:
         case SlaUnit.HOURS:
             return start + timedelta(hours=float(definition.amount))

@@ -180,9 +180,12 @@ class YearSchedule:
             field = f"holidays[{i}]"
             if period.last < period.first:
                 raise fail(f"{period.name} ends ({period.last}) before it starts", field)
+            # both ends first: walking a period that ends on 9999-12-31 runs off the
+            # calendar, and one spanning centuries takes its time to be refused
+            for end in (period.first, period.last):
+                if end.year != self.year:
+                    raise fail(f"{period.name}: {end} is outside {self.year}", field)
             for day in period.days():
-                if day.year != self.year:
-                    raise fail(f"{period.name}: {day} is outside {self.year}", field)
                 if day in seen:
                     raise fail(f"{day} is in both {seen[day]} and {period.name}", field)
                 seen[day] = period.name

@@ -197,7 +197,16 @@ class WorkingTime:
         return self._zone
 
     def local(self, moment: datetime) -> datetime:
-        return require_aware(moment, "moment").astimezone(self.zone)
+        """``moment`` in the dealer's timezone. 9999-12-31 23:00 UTC is already year 10000
+        in Shanghai: a :class:`~crm_core.errors.ScheduleError`, not an OverflowError."""
+        aware = require_aware(moment, "moment")
+        try:
+            return aware.astimezone(self.zone)
+        except OverflowError as exc:
+            raise ScheduleError(
+                f"{moment.isoformat()} has no local date in {self.zone.key}: "
+                "it falls outside the years 1 to 9999"
+            ) from exc
 
     def intervals_on(self, day: date) -> Iterator[tuple[datetime, datetime]]:
         """The business-hours intervals of ``day`` as aware datetimes (none on rest days)."""

@@ -45,12 +45,13 @@ from typing import Any
 
 import attrs
 
+from crm_core.domain._validators import non_negative
 from crm_core.domain.anchor import AnchorKind
 from crm_core.domain.ids import DealerId, TaskId
 from crm_core.domain.interaction import Callback, CallbackOutcome, Interaction, InteractionKind
 from crm_core.domain.task import FollowUpTask, TaskStatus
 from crm_core.errors import ValidationError
-from crm_core.scoring.kpi import KpiValue, mean, rate
+from crm_core.scoring.kpi import KpiValue, decimal_places, mean, rate
 from crm_core.scoring.period import Period
 from crm_core.scoring.surveys import QuestionScore, QuestionTally
 
@@ -113,8 +114,8 @@ class CallbackReportConfig:
     windows: tuple[CallbackWindow, ...] = attrs.field(
         factory=_default_windows, validator=_unique_keys
     )
-    top_issues: int = 5
-    places: int = 4
+    top_issues: int = attrs.field(default=5, validator=non_negative)
+    places: int = attrs.field(default=4, validator=decimal_places)
 
 
 @attrs.frozen(slots=True)

@@ -32,12 +32,13 @@ from typing import Any
 import attrs
 from dateutil.relativedelta import relativedelta
 
+from crm_core.domain._validators import non_negative
 from crm_core.domain.case import Case, CaseKind
 from crm_core.domain.ids import CustomerId, VehicleId
 from crm_core.domain.interaction import Interaction, InteractionKind, RepairOrder, ServiceKind
 from crm_core.domain.vehicle import Ownership, Vehicle
 from crm_core.errors import ValidationError
-from crm_core.scoring.period import zone
+from crm_core.scoring.period import months_before, zone
 
 __all__ = [
     "ChurnBand",
@@ -120,7 +121,7 @@ class ChurnConfig:
         (6, Decimal(10)),
         (12, Decimal(25)),
     )
-    history_months: int = 24  # window for visits per year
+    history_months: int = attrs.field(default=24, validator=non_negative)  # visits per year
     frequent_visits_per_year: Decimal = Decimal(2)
     frequent_points: Decimal = Decimal(-10)
     rare_visits_per_year: Decimal = Decimal(1)
@@ -210,7 +211,7 @@ def churn_risk(
             )
         )
     # visit frequency, only once the owner has had a full year to show a pattern
-    window_start = as_of - relativedelta(months=cfg.history_months)
+    window_start = months_before(as_of, cfg.history_months, field="history_months")
     start = max(window_start, ownership.since)
     span_days = (as_of - start).days
     if span_days >= 365:
@@ -325,8 +326,8 @@ class LostOwnerConfig:
     def cutoffs(self, as_of: date) -> tuple[date, date]:
         """Last-visit days on or before which an owner is lost / long lost on ``as_of``."""
         return (
-            as_of - relativedelta(months=self.lost_after_months),
-            as_of - relativedelta(months=self.long_lost_after_months),
+            months_before(as_of, self.lost_after_months, field="lost_after_months"),
+            months_before(as_of, self.long_lost_after_months, field="long_lost_after_months"),
         )
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import enum
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 import attrs
 
@@ -90,6 +91,18 @@ class KpiValue:
     @property
     def applicable(self) -> bool:
         return self.value is not NOT_APPLICABLE
+
+
+_MAX_PLACES = 28  # Decimal's default precision: a rate cannot be rounded to more
+
+
+def decimal_places(_: Any, attribute: attrs.Attribute[Any], value: int) -> None:
+    """An attrs validator for a ``places`` setting: 0 to 28 decimals. A negative one
+    rounded rates to tens without a word; a huge one raised decimal's InvalidOperation."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= _MAX_PLACES:
+        raise ValidationError(
+            f"decimal places run from 0 to {_MAX_PLACES}, got {value!r}", field=attribute.name
+        )
 
 
 def _quantum(places: int) -> Decimal:

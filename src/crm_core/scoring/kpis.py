@@ -46,7 +46,14 @@ from crm_core.domain.task import FollowUpTask, TaskStatus
 from crm_core.domain.vehicle import Ownership
 from crm_core.errors import ValidationError
 from crm_core.scoring.churn import LostOwnerConfig
-from crm_core.scoring.kpi import KpiValue, Threshold, ThresholdOutcome, count, rate
+from crm_core.scoring.kpi import (
+    KpiValue,
+    Threshold,
+    ThresholdOutcome,
+    count,
+    decimal_places,
+    rate,
+)
 from crm_core.scoring.period import Period
 
 __all__ = ["KpiCode", "KpiConfig", "KpiSet", "dealer_kpis"]
@@ -87,6 +94,9 @@ def _threshold(minimum: str, below: ThresholdOutcome) -> Threshold:
     return Threshold(Decimal(minimum), below)
 
 
+_MOST_LOOKBACK_DAYS = 36_525
+
+
 @attrs.frozen(slots=True)
 class KpiConfig:
     """Every number the KPIs use; the defaults are the seeds' (see ``docs/kpis.md``)."""
@@ -115,11 +125,13 @@ class KpiConfig:
     )
     event_points_min: int = 100  # event points below this do not make a member active
     renewal_lookback_days: int = 366  # renewals starting earlier cannot renew this period
-    places: int = 4
+    places: int = attrs.field(default=4, validator=decimal_places)
 
     def __attrs_post_init__(self) -> None:
-        if self.prospect_loss_days <= 0:
-            raise ValidationError("must be positive", field="prospect_loss_days")
+        # a century of look-back is more than any KPI needs, and stays a date
+        for name in ("prospect_loss_days", "renewal_lookback_days"):
+            if not 0 < getattr(self, name) <= _MOST_LOOKBACK_DAYS:
+                raise ValidationError(f"must be 1 to {_MOST_LOOKBACK_DAYS} days", field=name)
         if not 1 <= self.completely_satisfied <= 5:
             raise ValidationError("must be a score from 1 to 5", field="completely_satisfied")
 

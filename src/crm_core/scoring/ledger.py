@@ -44,6 +44,7 @@ from crm_core.domain.membership import (
     Tier,
 )
 from crm_core.errors import InsufficientPointsError, ValidationError
+from crm_core.scoring.period import months_before
 
 __all__ = [
     "PointsLedger",
@@ -266,7 +267,7 @@ def qualifying_tier(
      ('spend', Decimal('80000')), ('tenure_months', Decimal('36'))])
     """
     policy = policy or TierPolicy()
-    window_start = as_of - relativedelta(months=policy.window_months)
+    window_start = months_before(as_of, policy.window_months, field="window_months")
     points = 0
     spend = Decimal(0)
     for entry in entries:

@@ -37,8 +37,8 @@ from decimal import ROUND_FLOOR, Decimal
 from types import MappingProxyType
 
 import attrs
-from dateutil.relativedelta import relativedelta
 
+from crm_core.domain._validators import non_negative
 from crm_core.domain.case import Case, CaseKind
 from crm_core.domain.ids import CustomerId
 from crm_core.domain.insurance import InsurancePolicy
@@ -59,8 +59,9 @@ from crm_core.domain.membership import (
 )
 from crm_core.domain.survey import SurveyResponse
 from crm_core.domain.vehicle import Ownership
+from crm_core.errors import ValidationError
 from crm_core.scoring.churn import is_workshop_visit
-from crm_core.scoring.period import zone
+from crm_core.scoring.period import months_before, zone
 
 __all__ = ["LoyaltyReason", "LoyaltyScore", "LoyaltyWeights", "loyalty_score"]
 
@@ -84,7 +85,7 @@ class LoyaltyWeights:
     more") to seed 002's retention percentage, which ``product_weight`` scales into points.
     """
 
-    window_months: int = 24
+    window_months: int = attrs.field(default=24, validator=non_negative)
     points_per_visit: Decimal = Decimal(4)
     visits_cap: Decimal = Decimal(20)
     spend_step: Decimal = Decimal(1000)
@@ -100,7 +101,23 @@ class LoyaltyWeights:
     referrals_cap: Decimal = Decimal(15)
     member_points: Decimal = Decimal(5)
     club_active_points: Decimal = Decimal(5)
-    club_active_months: int = 12
+    club_active_months: int = attrs.field(default=12, validator=non_negative)
+
+    def __attrs_post_init__(self) -> None:
+        # a NaN or infinite weight made every score NaN or infinite without a word; a
+        # float mixed with Decimal fails deep in the scoring
+        for field in attrs.fields(type(self)):
+            value = getattr(self, field.name)
+            numbers = value.values() if isinstance(value, Mapping) else (value,)
+            for number in numbers:
+                if isinstance(number, float) or (
+                    isinstance(number, Decimal) and not number.is_finite()
+                ):
+                    raise ValidationError(
+                        f"expected a finite Decimal, got {number!r}", field=field.name
+                    )
+        if self.spend_step <= 0:
+            raise ValidationError("must be positive", field="spend_step")
 
 
 @attrs.frozen(slots=True)
@@ -152,8 +169,8 @@ def loyalty_score(
     records after ``as_of`` are ignored."""
     w = weights or LoyaltyWeights()
     tz = zone(timezone)
-    window_start = as_of - relativedelta(months=w.window_months)
-    club_start = as_of - relativedelta(months=w.club_active_months)
+    window_start = months_before(as_of, w.window_months, field="window_months")
+    club_start = months_before(as_of, w.club_active_months, field="club_active_months")
 
     def day_of(moment: datetime) -> date:
         return moment.astimezone(tz).date()

@@ -19,6 +19,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import attrs
+from dateutil.relativedelta import relativedelta
 
 from crm_core.errors import ValidationError
 
@@ -43,6 +44,18 @@ def zone(key: str) -> ZoneInfo:
         return ZoneInfo(key)
     except (ZoneInfoNotFoundError, ValueError) as exc:
         raise ValidationError(f"unknown timezone {key!r}", field="timezone") from exc
+
+
+def months_before(day: date, months: int, *, field: str) -> date:
+    """``day`` minus ``months`` calendar months (clamped at month ends).
+
+    A look-back that runs off the calendar (an ``as_of`` early in year 1, a window of a
+    million months) is a :class:`ValidationError` naming the setting ``field``, not
+    dateutil's bare ``ValueError``."""
+    try:
+        return day - relativedelta(months=months)
+    except (ValueError, OverflowError) as exc:
+        raise ValidationError(f"{months} months before {day} is not a date", field=field) from exc
 
 
 def _index(instance: Any, attribute: attrs.Attribute[Any], value: int) -> None:

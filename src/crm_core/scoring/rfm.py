@@ -24,13 +24,13 @@ from decimal import Decimal
 from typing import Any
 
 import attrs
-from dateutil.relativedelta import relativedelta
 
+from crm_core.domain._validators import non_negative
 from crm_core.domain.ids import CustomerId
 from crm_core.domain.interaction import Interaction, RepairOrder
 from crm_core.errors import ValidationError
 from crm_core.scoring.churn import is_workshop_visit
-from crm_core.scoring.period import zone
+from crm_core.scoring.period import months_before, zone
 
 __all__ = ["RfmConfig", "RfmScore", "rfm_scores"]
 
@@ -49,7 +49,7 @@ class RfmConfig:
     least ``[2]`` 4, … below ``[0]`` 1. Visits and money count over ``window_months``.
     """
 
-    window_months: int = 24
+    window_months: int = attrs.field(default=24, validator=non_negative)
     recency_days: tuple[int, ...] = attrs.field(default=(90, 180, 365, 730), validator=_ascending)
     frequency: tuple[int, ...] = attrs.field(default=(1, 2, 3, 5), validator=_ascending)
     monetary: tuple[Decimal, ...] = attrs.field(
@@ -97,7 +97,7 @@ def rfm_scores(
     """
     cfg = config or RfmConfig()
     tz = zone(timezone)
-    start = as_of - relativedelta(months=cfg.window_months)
+    start = months_before(as_of, cfg.window_months, field="window_months")
     acc: dict[CustomerId, list[Any]] = {}
     for i in interactions:
         cid = i.customer_id

@@ -31,8 +31,8 @@ from collections.abc import Iterable
 from datetime import date, datetime
 
 import attrs
-from dateutil.relativedelta import relativedelta
 
+from crm_core.domain._validators import non_negative
 from crm_core.domain.case import Case, CaseKind, CaseSource
 from crm_core.domain.ids import CustomerId
 from crm_core.domain.interaction import (
@@ -46,7 +46,7 @@ from crm_core.domain.interaction import (
 from crm_core.domain.membership import ClubMember, MembershipStatus, Referral
 from crm_core.domain.survey import SurveyResponse
 from crm_core.scoring.churn import is_workshop_visit
-from crm_core.scoring.period import zone
+from crm_core.scoring.period import months_before, zone
 
 __all__ = [
     "CustomerHistory",
@@ -110,9 +110,11 @@ class SegmentConfig:
 
     dissatisfied_at_most: int = 2  # overall satisfaction 1–2 of 5 is dissatisfied
     advocate_satisfaction: int = 5  # 完全满意
-    never_return_months: int = 12  # dissatisfied and no paid business since
-    third_party_months: int = 24  # how long a third-party complaint marks a customer
-    retention_min_visits: int = 3
+    # dissatisfied and no paid business since
+    never_return_months: int = attrs.field(default=12, validator=non_negative)
+    # how long a third-party complaint marks a customer
+    third_party_months: int = attrs.field(default=24, validator=non_negative)
+    retention_min_visits: int = attrs.field(default=3, validator=non_negative)
 
 
 @attrs.frozen(slots=True)
@@ -292,15 +294,15 @@ def customer_segment(h: CustomerHistory, config: SegmentConfig | None = None) ->
     The first rule that applies decides, negative states first: an unhappy advocate is a
     risk before an asset."""
     cfg = config or SegmentConfig()
-    if h.third_party_complaint is not None and h.third_party_complaint > h.as_of - relativedelta(
-        months=cfg.third_party_months
+    if h.third_party_complaint is not None and h.third_party_complaint > months_before(
+        h.as_of, cfg.third_party_months, field="third_party_months"
     ):
         return SegmentResult(Segment.THIRD_PARTY_COMPLAINANT, "third_party_complaint")
     unhappy = _dissatisfied(h, cfg)
     if unhappy is not None:
         if h.latest_recommend is not None and h.latest_recommend[1] in _NEGATIVE_RECOMMEND:
             return SegmentResult(Segment.NEGATIVE_WORD_OF_MOUTH, f"{unhappy}_would_not_recommend")
-        stale = h.as_of - relativedelta(months=cfg.never_return_months)
+        stale = months_before(h.as_of, cfg.never_return_months, field="never_return_months")
         if h.last_business is None or h.last_business <= stale:
             return SegmentResult(Segment.NEVER_RETURN, f"{unhappy}_no_business_since")
     paid_business = h.purchases + h.workshop_visits

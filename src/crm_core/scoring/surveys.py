@@ -30,7 +30,7 @@ import attrs
 from crm_core.domain.ids import DealerId
 from crm_core.domain.interaction import Recommendation, SurveyAnswer
 from crm_core.domain.survey import SurveyKind, SurveyResponse, SurveySource
-from crm_core.scoring.kpi import KpiValue, mean, rate
+from crm_core.scoring.kpi import KpiValue, decimal_places, mean, rate
 from crm_core.scoring.period import Period
 
 __all__ = [
@@ -83,7 +83,7 @@ class SurveyConfig:
 
     completely_satisfied: int = 5
     sources: frozenset[SurveySource] = frozenset(SurveySource)
-    places: int = 4
+    places: int = attrs.field(default=4, validator=decimal_places)
 
 
 @attrs.frozen(slots=True)

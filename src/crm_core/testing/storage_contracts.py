@@ -1617,6 +1617,24 @@ class TextContract(StorageContractBase):
             assert uow.customers.by_dealer(D1) == []
             assert [i.id for i in uow.interactions.by_dealer(D1)] == ["I4"]
 
+    def test_text_with_a_lone_surrogate_is_refused(self) -> None:
+        # "\ud800" alone is not Unicode: no UTF-8 driver can encode it
+        uow, _ = self.fresh()
+        detail = RepairOrder(reporter_name="\udc80")
+        writes: list[Callable[[], object]] = [
+            lambda: uow.customers.add(customer("C1", name="王\ud800")),
+            lambda: uow.customers.add_many([customer("C2"), customer("C3", home_address="\udfff")]),
+            lambda: uow.interactions.add(
+                interaction("I1", kind=InteractionKind.REPAIR_ORDER, detail=detail)
+            ),
+        ]
+        with uow:
+            for write in writes:
+                with pytest.raises(ValidationError):
+                    write()
+            assert uow.customers.by_dealer(D1) == []
+            assert uow.interactions.by_dealer(D1) == []
+
 
 class PersonalDataContract(StorageContractBase):
     """Access and erasure requests answer the same on every adapter."""

@@ -265,3 +265,20 @@ def test_an_impossible_number_never_reaches_the_server(canned: Canned) -> None:
 def test_a_config_without_an_http_url_is_refused(url: str) -> None:
     with pytest.raises(ValidationError, match="url"):
         SmsHttpConfig(url=url)
+
+
+@pytest.mark.parametrize(
+    ("settings", "field"),
+    [
+        ({"url": "http://[::1/send"}, "url"),  # urlsplit raised ValueError at the first send
+        ({"url": "http://127.0.0.1:99999/send"}, "url"),
+        ({"timeout": -1.0}, "timeout"),  # the socket refused it at the first send
+        ({"timeout": float("nan")}, "timeout"),
+        ({"timeout": float("inf")}, "timeout"),
+        ({"timeout": 0}, "timeout"),
+    ],
+)
+def test_a_config_no_gateway_can_use_is_refused(settings: dict[str, Any], field: str) -> None:
+    with pytest.raises(ValidationError) as caught:
+        SmsHttpConfig(**{"url": "http://127.0.0.1:8080/send", **settings})
+    assert caught.value.field == field

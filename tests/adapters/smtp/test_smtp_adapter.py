@@ -9,13 +9,14 @@ import time
 from collections.abc import Iterator
 from email.message import EmailMessage
 from pathlib import Path
+from typing import Any
 
 import attrs
 import pytest
 
-from crm_core.adapters.smtp import SmtpEmailNotifier, SmtpSecurity, message_id_for
+from crm_core.adapters.smtp import SmtpConfig, SmtpEmailNotifier, SmtpSecurity, message_id_for
 from crm_core.domain.ports.notifiers import Email
-from crm_core.errors import PermanentNotifierError, TransientNotifierError
+from crm_core.errors import PermanentNotifierError, TransientNotifierError, ValidationError
 from crm_core.testing.gateways import FakeSmtpServer, Fault
 
 TO = "wang.wei@example.com"
@@ -278,3 +279,22 @@ def test_an_address_with_a_bad_display_name_still_sends(smtp_server: FakeSmtpSer
     msg = _only_message(smtp_server)
     assert msg["To"].addresses[0].display_name == '王 "老王", <VIP>'
     assert msg["To"].addresses[0].addr_spec == TO
+
+
+@pytest.mark.parametrize(
+    ("settings", "field"),
+    [
+        # a bad sender failed every message as "not an e-mail address: <the customer's>"
+        ({"sender": ""}, "sender"),
+        ({"sender": "crm"}, "sender"),
+        ({"sender": "crm@"}, "sender"),
+        ({"port": 70000}, "port"),
+        ({"port": 0}, "port"),
+        ({"timeout": float("nan")}, "timeout"),
+        ({"timeout": -1.0}, "timeout"),
+    ],
+)
+def test_a_config_no_server_can_use_is_refused(settings: dict[str, Any], field: str) -> None:
+    with pytest.raises(ValidationError) as caught:
+        SmtpConfig(**{"host": "127.0.0.1", "sender": "crm@dealer.example", **settings})
+    assert caught.value.field == field

@@ -26,7 +26,7 @@ import attrs
 import sqlalchemy as sa
 
 from crm_core.adapters.sql.schema import UtcDateTime
-from crm_core.domain.ports.storage import refuse_nul
+from crm_core.domain.ports.storage import refuse_unstorable
 from crm_core.domain.serialization import make_converter
 
 R = TypeVar("R")
@@ -151,8 +151,10 @@ class RowCodec(Generic[R]):
                 return "[]"  # the common case (no opted-out channels), without cattrs
             data = _CONVERTER.unstructure(value, unstructure_as=hint)
             text = _to_json_text(data)
-            if _NUL_IN_JSON in text:  # or an escaped backslash before "u0000": look closer
-                refuse_nul(name, data)
+            # NUL is escaped (or an escaped backslash precedes "u0000"); a lone surrogate
+            # is not printable: look closer
+            if _NUL_IN_JSON in text or not text.isprintable():
+                refuse_unstorable(name, data)
             return text
 
         def from_json(text: Any) -> Any:
@@ -201,8 +203,8 @@ class RowCodec(Generic[R]):
             columns[i] = encode(columns[i])
         for i, name in self._text_columns:
             text = "".join(filter(None, columns[i]))
-            if "\x00" in text:
-                refuse_nul(name, text)
+            if not text.isprintable():  # NUL and lone surrogates are not; look closer
+                refuse_unstorable(name, text)
         stamped = () if stamp is None else (self._version_at, self._updated_at)
         if sqlite:
             for i, adapt in self._sqlite_adapters:

@@ -11,7 +11,13 @@ from contextlib import contextmanager
 
 import sqlalchemy as sa
 
-from crm_core.errors import ConflictError, DuplicateError, NotFoundError, RepositoryError
+from crm_core.errors import (
+    ConflictError,
+    DuplicateError,
+    NotFoundError,
+    RepositoryError,
+    ValidationError,
+)
 
 _UNIQUE = "23505"
 _FOREIGN_KEY = "23503"
@@ -31,9 +37,24 @@ def translated(
     try:
         yield
     except Exception as exc:
+        unbindable = _unbindable(exc)
+        if unbindable is not None:
+            raise ValidationError(f"{what}: {unbindable}") from exc
         if isinstance(exc, sa.exc.DBAPIError | sqlite3.Error) or _is_psycopg(exc):
             raise _translate(exc, what, missing_reference) from exc
         raise
+
+
+def _unbindable(exc: Exception) -> str | None:
+    """What a value the driver could not bind was, if that is what failed: an argument no
+    write check saw (an id with a lone surrogate, a version beyond 64 bits), or a moment
+    that is not one in UTC (year 1 at +14:00). Bad input, not a storage failure."""
+    cause = exc.orig if isinstance(exc, sa.exc.StatementError) else exc
+    if isinstance(cause, UnicodeEncodeError):
+        return "text must be Unicode, without lone surrogates"
+    if isinstance(cause, OverflowError):
+        return f"a value out of the range the database stores ({cause})"
+    return None
 
 
 def _is_psycopg(exc: BaseException) -> bool:

@@ -38,6 +38,8 @@ from crm_core.adapters._common import (
     assemble_subjects,
     birthday_md_ranges,
     birthday_occurrences,
+    check_limit,
+    check_moments,
     check_windows,
     checked_outcomes,
     due_at,
@@ -395,6 +397,7 @@ class _Repo(Repository[R, K]):
     def by_dealer(
         self, dealer_id: DealerId, *, after: K | None = None, limit: int | None = None
     ) -> list[R]:
+        check_limit(limit)
         conditions = [] if after is None else [self._t.c.id > after]
         stmt = sa.select(self._t).where(self._t.c.dealer_id == dealer_id, *conditions)
         return self._rows(stmt.order_by(self._t.c.id).limit(limit))
@@ -402,6 +405,8 @@ class _Repo(Repository[R, K]):
     def changed_since(
         self, dealer_id: DealerId, since: datetime, *, limit: int | None = None
     ) -> list[R]:
+        check_moments(since=since)
+        check_limit(limit)
         stmt = (
             sa.select(self._t)
             .where(self._t.c.dealer_id == dealer_id, self._t.c.updated_at >= since)
@@ -496,6 +501,7 @@ class _Interactions(_Repo[Interaction, InteractionId], InteractionRepository):
         *,
         kinds: Iterable[InteractionKind] | None = None,
     ) -> list[Interaction]:
+        check_moments(start=start, end=end)
         t = self._t
         conditions = [t.c.occurred_at >= start, t.c.occurred_at < end]
         if kinds is not None:
@@ -511,6 +517,7 @@ class _Cases(_Repo[Case, CaseId], CaseRepository):
         return self._where(dealer_id, t.c.customer_id == customer_id, order=[t.c.opened_at])
 
     def opened_between(self, dealer_id: DealerId, start: datetime, end: datetime) -> list[Case]:
+        check_moments(start=start, end=end)
         t = self._t
         return self._where(
             dealer_id, t.c.opened_at >= start, t.c.opened_at < end, order=[t.c.opened_at]
@@ -574,6 +581,7 @@ class _Tasks(_Repo[FollowUpTask, TaskId], TaskRepository):
     def due_between(
         self, dealer_id: DealerId, start: datetime, end: datetime
     ) -> list[FollowUpTask]:
+        check_moments(start=start, end=end)
         t = self._t
         return self._where(
             dealer_id, t.c.due_from < end, t.c.due_until >= start, order=[t.c.due_from]
@@ -611,6 +619,7 @@ class _Outbox(_Repo[OutboxMessage, MessageId], OutboxTransitions):
         limit: int,
         dealer_id: DealerId | None = None,
     ) -> list[OutboxMessage]:
+        check_moments(now=now)
         t = self._t
         if limit <= 0:
             return []
@@ -692,6 +701,7 @@ class _Outbox(_Repo[OutboxMessage, MessageId], OutboxTransitions):
     def by_status(
         self, dealer_id: DealerId, *statuses: MessageStatus, limit: int | None = None
     ) -> list[OutboxMessage]:
+        check_limit(limit)
         t = self._t
         stmt = (
             sa.select(t)
@@ -811,6 +821,7 @@ class _SurveyResponses(_Repo[SurveyResponse, SurveyId], SurveyResponseRepository
     def answered_between(
         self, dealer_id: DealerId, start: datetime, end: datetime
     ) -> list[SurveyResponse]:
+        check_moments(start=start, end=end)
         t = self._t
         return self._where(
             dealer_id, t.c.answered_at >= start, t.c.answered_at < end, order=[t.c.answered_at]
@@ -828,6 +839,7 @@ class _CorrectiveActions(_Repo[CorrectiveAction, ActionId], CorrectiveActionRepo
     def opened_between(
         self, dealer_id: DealerId, start: datetime, end: datetime
     ) -> list[CorrectiveAction]:
+        check_moments(start=start, end=end)
         t = self._t
         return self._where(
             dealer_id, t.c.opened_at >= start, t.c.opened_at < end, order=[t.c.opened_at]
@@ -861,6 +873,7 @@ class _Audit(AuditLog):
         )
 
     def between(self, dealer_id: DealerId, start: datetime, end: datetime) -> list[AuditEntry]:
+        check_moments(start=start, end=end)
         t = self._t
         return self._entries._where(dealer_id, t.c.at >= start, t.c.at < end, order=[t.c.at])
 

@@ -126,6 +126,10 @@ def _check_common(key: str, text: str) -> None:
         raise PermanentNotifierError("the message has no idempotency key")
     if not text.strip():
         raise PermanentNotifierError("the message text is empty")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # no gateway can send it: park it rather than retry it
+        raise PermanentNotifierError("the message text holds a lone surrogate") from None
 
 
 class SmsNotifier(abc.ABC):

@@ -29,9 +29,10 @@ The contract shared by every repository:
 * **Units of work.** Repositories are reached through a :class:`UnitOfWork`; everything
   written inside one ``with`` block is committed together or not at all.
 * **Text is stored exactly.** What goes in comes out code point for code point (Chinese
-  names, addresses, emoji). Text containing U+0000 is refused with a
-  :class:`~crm_core.errors.ValidationError` on every adapter (PostgreSQL cannot store
-  it): :func:`check_record_text` is that check, for a host's adapter as for ours.
+  names, addresses, emoji). What some database cannot store — text containing U+0000
+  (PostgreSQL cannot) or a lone surrogate (no UTF-8 driver can encode it), an integer
+  beyond 64 bits — is refused with a :class:`~crm_core.errors.ValidationError` on every
+  adapter: :func:`check_record_text` is that check, for a host's adapter as for ours.
 * **Driver errors never escape raw**: adapters translate them into
   :class:`~crm_core.errors.RepositoryError` subclasses.
 """
@@ -39,6 +40,7 @@ The contract shared by every repository:
 from __future__ import annotations
 
 import abc
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime, timedelta, tzinfo
 from types import TracebackType
@@ -108,27 +110,48 @@ Clock = Callable[[], datetime]
 tests can freeze time and the pure core never reads the clock itself."""
 
 
-def _contains_nul(value: Any) -> bool:
+# NUL: PostgreSQL cannot store it and C tools cut strings at it. A lone surrogate is not
+# Unicode at all: no UTF-8 driver can encode it.
+_UNSTORABLE_CHAR = re.compile("[\x00\ud800-\udfff]")
+_INT64 = range(-(2**63), 2**63)
+
+
+def _refusal(value: Any) -> str | None:
+    """Why ``value`` (nested values included) cannot be stored by every adapter, or None."""
     if isinstance(value, str):
-        return "\x00" in value
+        # printable text (nearly all of it) holds neither NUL nor a surrogate
+        found = None if value.isprintable() else _UNSTORABLE_CHAR.search(value)
+        if found is None:
+            return None
+        if found.group() == "\x00":
+            return "text must not contain the NUL character (U+0000)"
+        return f"text must not contain a lone surrogate (U+{ord(found.group()):04X})"
+    if isinstance(value, int):
+        # SQLite and PostgreSQL store 64-bit integers; Python's have no bound
+        return None if value in _INT64 else "an integer beyond the 64 bits a database stores"
     if isinstance(value, list | tuple | frozenset | set):
-        return any(_contains_nul(v) for v in value)
+        return next(filter(None, map(_refusal, value)), None)
     if isinstance(value, dict):
-        return any(_contains_nul(v) for v in value.values())
+        return next(filter(None, map(_refusal, value.values())), None)
     if attrs.has(type(value)):
-        return any(_contains_nul(getattr(value, f.name)) for f in attrs.fields(type(value)))
-    return False
+        fields = attrs.fields(type(value))
+        return next(filter(None, (_refusal(getattr(value, f.name)) for f in fields)), None)
+    return None
 
 
-def refuse_nul(field: str, value: Any) -> None:
-    """PostgreSQL cannot store U+0000 in text and C tools cut strings at it; every adapter
-    refuses it the same way instead of failing deep in a driver."""
-    if _contains_nul(value):
-        raise ValidationError("text must not contain the NUL character (U+0000)", field=field)
+def refuse_unstorable(field: str, value: Any) -> None:
+    """Refuse, the same way on every adapter, what some database cannot store (text with
+    NUL or a lone surrogate, an integer beyond 64 bits) instead of failing deep in a
+    driver — or storing it in one adapter and not in another."""
+    reason = _refusal(value)
+    if reason is not None:
+        raise ValidationError(reason, field=field)
 
 
 def check_record_text(record: Any) -> None:
-    """Refuse a record with U+0000 in any text, nested values included, naming the field.
+    """Refuse a record holding what some database cannot store — U+0000 or a lone
+    surrogate in any text, an integer beyond 64 bits — nested values included, naming the
+    field.
 
     Every adapter calls it before writing, so that a record one store refuses is refused
     by all (the contract suites check it):
@@ -141,7 +164,7 @@ def check_record_text(record: Any) -> None:
     crm_core.errors.ValidationError: name: text must not contain the NUL character (U+0000)
     """
     for field in attrs.fields(type(record)):
-        refuse_nul(field.name, getattr(record, field.name))
+        refuse_unstorable(field.name, getattr(record, field.name))
 
 
 class StoredRecord(Protocol):
