@@ -94,7 +94,7 @@ from crm_core.domain.ports.storage import (
     TaskUpsertResult,
     UnitOfWork,
     VehicleRepository,
-    check_record_text,
+    check_storable,
 )
 from crm_core.domain.survey import SurveyId, SurveyResponse
 from crm_core.domain.task import FollowUpTask
@@ -278,7 +278,7 @@ class _Repo(Repository[R, K]):
             raise DuplicateError(
                 f"{self.noun} {record.id} already exists for dealer {record.dealer_id}"
             )
-        check_record_text(record)
+        check_storable(record)
         self._check_references(record)
         stored = attrs.evolve(record, version=1, updated_at=self._uow.now())  # type: ignore[misc]
         self._uow.put(self.table, record.dealer_id, record.id, stored)
@@ -292,7 +292,7 @@ class _Repo(Repository[R, K]):
                     f"{self.noun} {record.id} is at version {current.version}, "
                     f"the update was based on version {record.version}"
                 )
-            check_record_text(record)
+            check_storable(record)
             self._check_references(record)
             stored: R = attrs.evolve(  # type: ignore[misc]
                 record, version=record.version + 1, updated_at=self._uow.now()
@@ -373,7 +373,7 @@ class _Dealers(DealerRepository):
     def add(self, dealer: Dealer) -> Dealer:
         if dealer.id in self._rows():
             raise DuplicateError(f"dealer {dealer.id} already exists")
-        check_record_text(dealer)
+        check_storable(dealer)
         stored = attrs.evolve(dealer, version=1, updated_at=self._uow.now())
         self._uow.put("dealers", "", dealer.id, stored)
         return stored
@@ -385,7 +385,7 @@ class _Dealers(DealerRepository):
                 f"dealer {dealer.id} is at version {current.version}, "
                 f"the update was based on version {dealer.version}"
             )
-        check_record_text(dealer)
+        check_storable(dealer)
         stored = attrs.evolve(dealer, version=dealer.version + 1, updated_at=self._uow.now())
         self._uow.put("dealers", "", dealer.id, stored)
         return stored

@@ -39,7 +39,7 @@ from crm_core.domain.ports.storage import (
     TaskUpsertResult,
     UnitOfWork,
     VehicleRepository,
-    check_record_text,
+    check_storable,
 )
 
 __all__ = [
@@ -73,6 +73,6 @@ __all__ = [
     "UnitOfWork",
     "VehicleRepository",
     "check_email_address",
-    "check_record_text",
     "check_sms_recipient",
+    "check_storable",
 ]

@@ -32,7 +32,7 @@ The contract shared by every repository:
   names, addresses, emoji). What some database cannot store — text containing U+0000
   (PostgreSQL cannot) or a lone surrogate (no UTF-8 driver can encode it), an integer
   beyond 64 bits — is refused with a :class:`~crm_core.errors.ValidationError` on every
-  adapter: :func:`check_record_text` is that check, for a host's adapter as for ours.
+  adapter: :func:`check_storable` is that check, for a host's adapter as for ours.
 * **Driver errors never escape raw**: adapters translate them into
   :class:`~crm_core.errors.RepositoryError` subclasses.
 """
@@ -102,7 +102,7 @@ __all__ = [
     "TaskUpsertResult",
     "UnitOfWork",
     "VehicleRepository",
-    "check_record_text",
+    "check_storable",
 ]
 
 Clock = Callable[[], datetime]
@@ -148,16 +148,17 @@ def refuse_unstorable(field: str, value: Any) -> None:
         raise ValidationError(reason, field=field)
 
 
-def check_record_text(record: Any) -> None:
-    """Refuse a record holding what some database cannot store — U+0000 or a lone
-    surrogate in any text, an integer beyond 64 bits — nested values included, naming the
-    field.
+def check_storable(record: Any) -> None:
+    """Refuse a record holding what some database cannot store, naming the field.
+
+    That is U+0000 or a lone surrogate in any text, or an integer beyond 64 bits, nested
+    values included.
 
     Every adapter calls it before writing, so that a record one store refuses is refused
     by all (the contract suites check it):
 
     >>> from crm_core import Customer, CustomerType
-    >>> check_record_text(Customer(id="C1", dealer_id="D1", type=CustomerType.INDIVIDUAL,
+    >>> check_storable(Customer(id="C1", dealer_id="D1", type=CustomerType.INDIVIDUAL,
     ...                            name="王\\x00芳"))
     Traceback (most recent call last):
     ...
