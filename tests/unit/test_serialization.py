@@ -223,9 +223,13 @@ def test_a_record_error_is_a_validation_error_and_a_value_error() -> None:
     assert isinstance(caught.value, ValidationError)
 
 
-def test_non_dict_input_is_a_record_error() -> None:
-    with pytest.raises(RecordValidationError):
-        structure_record(CONVERTER, ["C1", "D1"], Customer)
+@pytest.mark.parametrize("data", [["C1", "D1"], None, "C1", 42])
+def test_non_dict_input_is_a_record_error(data: object) -> None:
+    # cattrs said "argument of type 'NoneType' is not iterable", "'list' object has no
+    # attribute 'keys'"
+    expected = f"invalid Customer: expected an object, got {type(data).__name__}"
+    with pytest.raises(RecordValidationError, match=expected):
+        structure_record(CONVERTER, data, Customer)
 
 
 def _interaction_data(detail: Any) -> dict[str, Any]:

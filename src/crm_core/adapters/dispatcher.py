@@ -65,6 +65,10 @@ def _positive(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
         raise ValidationError("must be positive", field=attribute.name)
 
 
+_MOST_MULTIPLIER = 100.0
+_MOST_DELAY = timedelta(days=366)
+
+
 @attrs.frozen(slots=True)
 class RetryPolicy:
     """How transient send failures are retried: exponential backoff with jitter, then parking.
@@ -89,6 +93,14 @@ class RetryPolicy:
     def __attrs_post_init__(self) -> None:
         if not 0 <= self.jitter < 1:
             raise ValidationError("must be at least 0 and below 1", field="jitter")
+        # NaN passed "positive" and fell back to max_delay without a word; 1e308 ** 2
+        # raised OverflowError at the third attempt, in the middle of a batch
+        if not 1 <= self.multiplier <= _MOST_MULTIPLIER:
+            raise ValidationError(
+                f"must be from 1 to {_MOST_MULTIPLIER}, got {self.multiplier!r}", field="multiplier"
+            )
+        if self.max_delay > _MOST_DELAY:  # a retry later than a year is a parked message
+            raise ValidationError(f"must be at most {_MOST_DELAY.days} days", field="max_delay")
 
     def delay(self, attempt: int, random: Callable[[], float]) -> timedelta:
         """The wait after the ``attempt``-th attempt failed; ``random()`` is in [0, 1)."""

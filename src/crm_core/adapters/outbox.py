@@ -25,6 +25,7 @@ from datetime import datetime
 
 import attrs
 
+from crm_core.domain._validators import non_negative
 from crm_core.domain.contact import Channel
 from crm_core.domain.customer import Customer
 from crm_core.domain.dealer import Staff
@@ -103,7 +104,7 @@ class DealerContact:
 
     hotline: str
     opening_hours: str = "8:30-17:30"
-    first_service_km: int = 5000
+    first_service_km: int = attrs.field(default=5000, validator=non_negative)
 
 
 @attrs.frozen(slots=True)

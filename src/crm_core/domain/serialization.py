@@ -26,6 +26,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar
 
+import attrs
 import cattrs
 from cattrs.cols import is_frozenset, is_sequence
 
@@ -209,6 +210,10 @@ def structure_record(converter: cattrs.Converter, data: Any, cls: type[T]) -> T:
 
     Every failure becomes one :class:`~crm_core.errors.RecordValidationError` that lists
     each field's problem."""
+    if attrs.has(cls) and not isinstance(data, Mapping):
+        # cattrs would report "argument of type 'NoneType' is not iterable"
+        error = ValidationError(f"expected an object, got {type(data).__name__}")
+        raise RecordValidationError(cls.__name__, [error])
     try:
         return converter.structure(data, cls)
     except CrmCoreError as exc:

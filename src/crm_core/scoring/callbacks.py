@@ -51,7 +51,7 @@ from crm_core.domain.ids import DealerId, TaskId
 from crm_core.domain.interaction import Callback, CallbackOutcome, Interaction, InteractionKind
 from crm_core.domain.task import FollowUpTask, TaskStatus
 from crm_core.errors import ValidationError
-from crm_core.scoring.kpi import KpiValue, decimal_places, mean, rate
+from crm_core.scoring.kpi import KpiValue, anchor_kinds, decimal_places, mean, rate
 from crm_core.scoring.period import Period
 from crm_core.scoring.surveys import QuestionScore, QuestionTally
 
@@ -106,7 +106,9 @@ class CallbackReportConfig:
     outcomes count as successful, the compliance windows, and how many issues to list. The
     default covers after-sales callbacks, seed 001's subject."""
 
-    anchors: frozenset[str] = frozenset({AnchorKind.REPAIR_HANDED_BACK})
+    anchors: frozenset[str] = attrs.field(
+        default=frozenset({AnchorKind.REPAIR_HANDED_BACK}), validator=anchor_kinds
+    )
     rule_ids: frozenset[str] | None = None
     successful_outcomes: frozenset[CallbackOutcome] = frozenset(
         {CallbackOutcome.REACHED, CallbackOutcome.COMPLAINT_FOUND}

@@ -20,6 +20,7 @@ from typing import Any
 
 import attrs
 
+from crm_core.domain.anchor import AnchorKind
 from crm_core.errors import ValidationError
 
 __all__ = [
@@ -102,6 +103,18 @@ def decimal_places(_: Any, attribute: attrs.Attribute[Any], value: int) -> None:
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= _MAX_PLACES:
         raise ValidationError(
             f"decimal places run from 0 to {_MAX_PLACES}, got {value!r}", field=attribute.name
+        )
+
+
+def anchor_kinds(_: Any, attribute: attrs.Attribute[Any], value: frozenset[str]) -> None:
+    """An attrs validator for a set of anchor kinds: a typo ("repair_handed_bak") matched
+    no task, and the KPI or report it selects was empty without a word."""
+    known = {kind.value for kind in AnchorKind}
+    unknown = sorted(str(a) for a in value if a not in known)
+    if unknown:
+        raise ValidationError(
+            f"unknown anchor kinds: {', '.join(unknown)}; known: {', '.join(sorted(known))}",
+            field=attribute.name,
         )
 
 

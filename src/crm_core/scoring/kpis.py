@@ -50,6 +50,7 @@ from crm_core.scoring.kpi import (
     KpiValue,
     Threshold,
     ThresholdOutcome,
+    anchor_kinds,
     count,
     decimal_places,
     rate,
@@ -102,15 +103,20 @@ class KpiConfig:
     """Every number the KPIs use; the defaults are the seeds' (see ``docs/kpis.md``)."""
 
     prospect_loss_days: int = 90  # a prospect with no sales contact for this long is lost
-    sales_callback_anchors: frozenset[str] = frozenset({AnchorKind.SALE, AnchorKind.DELIVERY})
-    after_sales_callback_anchors: frozenset[str] = frozenset(
-        {
-            AnchorKind.REPAIR_HANDED_BACK,
-            AnchorKind.LAST_VISIT,
-            AnchorKind.WARRANTY_END,
-            AnchorKind.INSURANCE_EXPIRY,
-            AnchorKind.FIRST_REGISTRATION,
-        }
+    sales_callback_anchors: frozenset[str] = attrs.field(
+        default=frozenset({AnchorKind.SALE, AnchorKind.DELIVERY}), validator=anchor_kinds
+    )
+    after_sales_callback_anchors: frozenset[str] = attrs.field(
+        default=frozenset(
+            {
+                AnchorKind.REPAIR_HANDED_BACK,
+                AnchorKind.LAST_VISIT,
+                AnchorKind.WARRANTY_END,
+                AnchorKind.INSURANCE_EXPIRY,
+                AnchorKind.FIRST_REGISTRATION,
+            }
+        ),
+        validator=anchor_kinds,
     )
     completely_satisfied: int = 5  # overall score that counts as 完全满意
     lost: LostOwnerConfig = attrs.field(factory=LostOwnerConfig)

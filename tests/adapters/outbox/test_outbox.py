@@ -29,6 +29,7 @@ from crm_core.adapters.dispatcher import DispatchReport, RetryPolicy, run_worker
 from crm_core.adapters.memory import MemoryStorage
 from crm_core.adapters.memory_notifiers import InMemoryEmailNotifier, InMemorySmsNotifier
 from crm_core.adapters.outbox import (
+    DealerContact,
     DeliveryReport,
     needs_attention,
     record_delivery,
@@ -647,6 +648,32 @@ def test_a_policy_that_cannot_work_is_refused(changes: dict[str, object]) -> Non
         RetryPolicy(**changes)  # type: ignore[arg-type]
 
 
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        # 1e308 ** 2 raised OverflowError at the third attempt, in the middle of a batch
+        ({"multiplier": 1e308}, "multiplier"),
+        # NaN passed "positive" and every retry waited max_delay without a word
+        ({"multiplier": float("nan")}, "multiplier"),
+        ({"multiplier": 0.5}, "multiplier"),
+        ({"max_delay": timedelta.max}, "max_delay"),
+    ],
+)
+def test_a_backoff_that_cannot_grow_sensibly_is_refused_naming_it(
+    changes: dict[str, Any], field: str
+) -> None:
+    with pytest.raises(ValidationError) as caught:
+        RetryPolicy(**changes)
+    assert caught.value.field == field
+
+
+@pytest.mark.parametrize("multiplier", [1.0, 2.0, 100.0])
+def test_every_allowed_backoff_is_a_delay_up_to_the_cap(multiplier: float) -> None:
+    policy = RetryPolicy(multiplier=multiplier, max_delay=timedelta(days=366), jitter=0.5)
+    for attempt in (1, 2, 3, 65, 10**6):
+        assert timedelta(0) < policy.delay(attempt, lambda: 0.999999) < timedelta(days=549)
+
+
 def test_delays_grow_and_stay_within_the_jitter() -> None:
     policy = RetryPolicy(jitter=0.2)
     for attempt in range(1, 8):
@@ -658,3 +685,10 @@ def test_delays_grow_and_stay_within_the_jitter() -> None:
 
 def test_clock_values_are_aware() -> None:
     assert FakeClock()().tzinfo is UTC
+
+
+def test_a_negative_first_service_mileage_is_refused() -> None:
+    # it went into every first-service reminder as "-1 km"
+    with pytest.raises(ValidationError) as caught:
+        DealerContact(hotline="400-800-1234", first_service_km=-1)
+    assert caught.value.field == "first_service_km"

@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from crm_core.domain.anchor import AnchorKind
 from crm_core.domain.ids import CustomerId
 from crm_core.errors import ValidationError
 from crm_core.scoring import (
@@ -54,6 +55,13 @@ from crm_core.testing.records import club_member, ownership
         (lambda: SurveyConfig(places=-3), "places"),
         (lambda: CallbackReportConfig(top_issues=-1), "top_issues"),
         (lambda: CallbackReportConfig(places=True), "places"),
+        # a typo matched no task: an empty report without a word
+        (lambda: CallbackReportConfig(anchors=frozenset({"repair_handed_bak"})), "anchors"),
+        (lambda: KpiConfig(sales_callback_anchors=frozenset({"sales"})), "sales_callback_anchors"),
+        (
+            lambda: KpiConfig(after_sales_callback_anchors=frozenset({"repair", "last_visit"})),
+            "after_sales_callback_anchors",
+        ),
     ],
 )
 def test_a_bad_setting_is_refused_naming_it(make: Callable[[], object], field: str) -> None:
@@ -98,3 +106,8 @@ def test_lost_owner_and_tier_windows_off_the_calendar_are_validation_errors() ->
     with pytest.raises(ValidationError) as caught:
         qualifying_tier(club_member("M1", "C1"), [], date(1, 1, 2), TierPolicy())
     assert caught.value.field == "window_months"
+
+
+def test_anchor_kinds_may_be_members_or_their_values() -> None:
+    config = KpiConfig(sales_callback_anchors=frozenset({"delivery", AnchorKind.SALE}))
+    assert config.sales_callback_anchors == {AnchorKind.DELIVERY, AnchorKind.SALE}
