@@ -79,6 +79,7 @@ from crm_core.errors import (
     TransientNotifierError,
     UnknownCalendarYearError,
     UnknownFestivalYearError,
+    UnknownRuleError,
     ValidationError,
 )
 
@@ -157,6 +158,7 @@ __all__ = [
     "TransientNotifierError",
     "UnknownCalendarYearError",
     "UnknownFestivalYearError",
+    "UnknownRuleError",
     "UsageNature",
     "ValidationError",
     "Vehicle",

@@ -34,6 +34,7 @@ __all__ = [
     "TransientNotifierError",
     "UnknownCalendarYearError",
     "UnknownFestivalYearError",
+    "UnknownRuleError",
     "ValidationError",
 ]
 
@@ -154,6 +155,18 @@ class StandardsError(CrmCoreError):
             if part
         )
         super().__init__(f"{where}: {message}" if where else message)
+
+
+class UnknownRuleError(StandardsError, LookupError):
+    """A loaded calendar has no rule with the id asked for.
+
+    Rules a host's override switches off are dropped when the calendar loads, so an id
+    that stands in the brand's file can still be unknown to the calendar in hand.
+    """
+
+    def __init__(self, calendar: str, rule: str) -> None:
+        self.calendar = calendar
+        super().__init__(f"calendar {calendar} has no enabled rule with this id", rule=rule)
 
 
 class ScheduleError(CrmCoreError):

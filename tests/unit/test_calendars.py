@@ -12,7 +12,7 @@ from crm_core.domain.contact import Channel
 from crm_core.domain.customer import CustomerType
 from crm_core.domain.dealer import StaffRole
 from crm_core.domain.vehicle import UsageNature
-from crm_core.errors import StandardsError, ValidationError
+from crm_core.errors import StandardsError, UnknownRuleError, ValidationError
 from crm_core.schedule.calendars import (
     STANDARD_CALENDARS,
     Span,
@@ -248,3 +248,18 @@ def test_a_birthday_rule_for_a_lifetime_is_within_reach() -> None:
     # the SVW birthday greeting repeats 120 years: the reach limit leaves room for it
     text = HEADER + RULE.replace('name = "A"\n', 'name = "A"\nevery = "12 months"\ntimes = 150\n')
     assert parse_calendar(text, "m.toml").rule("mine.a").times == 150
+
+
+def test_a_rule_the_calendar_does_not_hold_is_a_typed_lookup_error() -> None:
+    cal = extend_calendar(
+        "svw",
+        'format = 1\nid = "my"\nname = "Mine"\nversion = "1"\n'
+        'disable = ["svw.greeting.birthday"]\n',
+    )
+    for missing in ("svw.greeting.birthday", "svw.no.such_rule"):  # switched off; never was
+        with pytest.raises(UnknownRuleError) as caught:
+            cal.rule(missing)
+        assert isinstance(caught.value, StandardsError | LookupError)
+        assert (caught.value.calendar, caught.value.rule) == ("my", missing)
+        assert str(caught.value) == f"rule {missing}: calendar my has no enabled rule with this id"
+    assert load_standard("svw").rule("svw.greeting.birthday").id == "svw.greeting.birthday"

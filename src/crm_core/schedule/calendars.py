@@ -34,7 +34,12 @@ from crm_core.domain.customer import CustomerType
 from crm_core.domain.dealer import StaffRole
 from crm_core.domain.serialization import make_converter, structure_record
 from crm_core.domain.vehicle import UsageNature
-from crm_core.errors import RecordValidationError, StandardsError, ValidationError
+from crm_core.errors import (
+    RecordValidationError,
+    StandardsError,
+    UnknownRuleError,
+    ValidationError,
+)
 from crm_core.schedule._standards import parse_toml
 from crm_core.schedule.festivals import FestivalKey
 
@@ -235,10 +240,12 @@ class Calendar:
     sources: tuple[str, ...] = ()
 
     def rule(self, rule_id: str) -> Rule:
+        """The enabled rule with this id, else :class:`~crm_core.errors.UnknownRuleError`
+        (a ``LookupError``)."""
         for rule in self.rules:
             if rule.id == rule_id:
                 return rule
-        raise KeyError(rule_id)
+        raise UnknownRuleError(self.id, rule_id)
 
     @property
     def anchors(self) -> frozenset[AnchorKind]:
