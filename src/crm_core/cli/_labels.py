@@ -6,7 +6,7 @@ to customers live in the gettext catalogs of :mod:`crm_core.texts`.
 
 from __future__ import annotations
 
-__all__ = ["LOCALES", "label"]
+__all__ = ["LOCALES", "code_label", "label"]
 
 LOCALES = ("zh_CN", "en")
 
@@ -179,6 +179,31 @@ _LABELS: dict[str, tuple[str, str]] = {
         "已合并 {groups} 组, {absorbed} 个重复档案。",
         "Merged {groups} groups, {absorbed} duplicate files.",
     ),
+    # what a callback window is counted from (AnchorKind values, the default window keys)
+    "anchor.sale": ("签约", "sale"),
+    "anchor.delivery": ("新车交付", "delivery"),
+    "anchor.repair_handed_back": ("维修交车", "repair handed back"),
+    "anchor.first_registration": ("初次登记", "first registration"),
+    "anchor.birthday": ("生日", "birthday"),
+    "anchor.insurance_expiry": ("保险到期", "insurance expiry"),
+    "anchor.warranty_end": ("质保到期", "warranty end"),
+    "anchor.last_visit": ("最近进厂", "last workshop visit"),
+    "anchor.holiday": ("节日", "festival"),
+    "anchor.dissatisfaction": ("客户不满意", "dissatisfaction"),
+    "anchor.complaint": ("客户投诉", "complaint"),
+    "anchor.first_contact": ("首次接触", "first contact"),
+    "anchor.test_drive": ("试乘试驾", "test drive"),
+    "anchor.club_enrolment": ("入会", "club enrolment"),
+    "anchor.inspection_due": ("年检到期", "inspection due"),
+    "anchor.not_reached": ("回访未接通", "callback not reached"),
+    # seed 002's reasons for dissatisfaction (客户不满意原因调查), as issue codes
+    "issue.repair_quality": ("维修质量", "repair quality"),
+    "issue.trust": ("信任度", "trust"),
+    "issue.emotional_care": ("情感维系", "emotional care"),
+    "issue.staff": ("人员素养", "staff"),
+    "issue.owner_events": ("车主活动", "owner events"),
+    "issue.convenience": ("便捷性", "convenience"),
+    "issue.comfort": ("舒适度", "comfort"),
 }
 
 
@@ -191,3 +216,14 @@ def label(key: str, locale: str, **values: object) -> str:
     zh, en = _LABELS[key]
     text = en if locale == "en" else zh
     return text.format(**values) if values else text
+
+
+def code_label(kind: str, code: str, locale: str) -> str:
+    """The label of a code the host's data chooses (an issue, a callback window), known
+    when the standards name it (``issue.repair_quality``), else the code as it is.
+
+    >>> code_label("issue", "repair_quality", "zh_CN"), code_label("issue", "rust", "zh_CN")
+    ('维修质量', 'rust')
+    """
+    key = f"{kind}.{code}"
+    return label(key, locale) if key in _LABELS else code

@@ -245,7 +245,10 @@ def render_report(ui: Ui, report: dict[str, Any]) -> None:
             [ui.t("callbacks_successful"), f"{ok['numerator']} ({_show(ok['value'], 1)})"],
             [ui.t("satisfaction"), _show(cb["satisfaction"], None)],
             *([f"{ui.t('question')}: {q}", _show(v, None)] for q, v in cb["questions"].items()),
-            *([ui.t("issue"), f"{i['issue']} × {i['count']}"] for i in cb["top_issues"]),
+            *(
+                [ui.t("issue"), f"{ui.code('issue', i['issue'])} × {i['count']}"]
+                for i in cb["top_issues"]
+            ),
         ],
         title=ui.t("callback_report"),
     )
@@ -262,7 +265,14 @@ def render_report(ui: Ui, report: dict[str, Any]) -> None:
                 ui.t("not_done"),
             ],
             [
-                [w["window"], w["days"], w["due"], w["inside"], w["late"], w["not_done"]]
+                [
+                    ui.code("anchor", w["window"]),
+                    w["days"],
+                    w["due"],
+                    w["inside"],
+                    w["late"],
+                    w["not_done"],
+                ]
                 for w in cb["compliance"]
             ],
             title=ui.t("compliance"),
@@ -303,7 +313,10 @@ def _render_actions(ui: Ui, actions: dict[str, Any]) -> None:
                 ui.t("actions_closed_on_time"),
                 f"{on_time['numerator']} / {on_time['denominator']} ({_show(on_time['value'], 1)})",
             ],
-            *([ui.t("issue_without_action"), issue] for issue in actions["issues_without_action"]),
+            *(
+                [ui.t("issue_without_action"), ui.code("issue", issue)]
+                for issue in actions["issues_without_action"]
+            ),
         ],
         title=ui.t("actions_heading", as_of=actions["as_of"]),
     )
@@ -311,7 +324,13 @@ def _render_actions(ui: Ui, actions: dict[str, Any]) -> None:
         ui.table(
             [ui.t("action"), ui.t("owner"), ui.t("issue"), ui.t("deadline"), ui.t("days_overdue")],
             [
-                [o["id"], o["owner"], o["issue"], o["deadline"], o["days_overdue"]]
+                [
+                    o["id"],
+                    o["owner"],
+                    ui.code("issue", o["issue"]),
+                    o["deadline"],
+                    o["days_overdue"],
+                ]
                 for o in actions["overdue"]
             ],
             title=ui.t("actions_overdue"),

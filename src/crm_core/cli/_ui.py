@@ -16,7 +16,7 @@ from decimal import Decimal
 from enum import Enum
 from typing import IO, Any, Protocol
 
-from crm_core.cli._labels import label
+from crm_core.cli._labels import code_label, label
 
 __all__ = ["Progress", "Ui"]
 
@@ -81,6 +81,11 @@ class Ui:
 
     def t(self, key: str, **values: object) -> str:
         return label(key, self.locale, **values)
+
+    def code(self, kind: str, code: str) -> str:
+        """A code of the host's data in the operator's language where the standards name
+        it (see :func:`~crm_core.cli._labels.code_label`)."""
+        return code_label(kind, code, self.locale)
 
     # -- text ------------------------------------------------------------------------------
 
