@@ -54,6 +54,10 @@ def test_db_upgrade_bad_targets(tmp_path: Path, capsys: pytest.CaptureFixture[st
     code, _, err = run(["db", "upgrade", "--db", str(tmp_path)], capsys)
     assert code == 2
     assert "is a directory" in err
+    for empty in ("", "  "):
+        code, _, err = run(["db", "upgrade", "--db", empty], capsys)
+        assert code == 2
+        assert "--db is empty: give an SQLite file path or a PostgreSQL URL" in err
     code, _, err = run(["db", "upgrade", "--db", "mysql://u:secret@localhost/x"], capsys)
     assert code == 2
     assert "unsupported database" in err

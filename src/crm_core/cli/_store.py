@@ -53,6 +53,8 @@ def open_storage(url: str, *, create: bool = False, upgrade: bool = False) -> An
         from crm_core.adapters.sql import SqlStorage, current_revision, head_revision
     except ImportError as exc:  # pragma: no cover - the `cli` extra brings SQLAlchemy
         raise UsageError(f"the SQL adapter needs the 'sql' extra: {exc}") from exc
+    if not url.strip():  # Path("") is the working directory: say what is wrong instead
+        raise UsageError("--db is empty: give an SQLite file path or a PostgreSQL URL")
     shown = describe(url)
     if "://" not in url:
         path = Path(url)
