@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import io
 import json
+import sqlite3
 import subprocess
 import sys
+from collections import Counter
 from datetime import date
 from pathlib import Path
 
@@ -20,6 +22,7 @@ from crm_core.cli._report import render_report
 from crm_core.cli._ui import Ui
 from crm_core.demo import DemoGenerator
 from crm_core.domain.anchor import AnchorKind
+from crm_core.domain.contact import Channel
 from crm_core.domain.ids import DealerId
 from crm_core.scoring import Period, ThresholdOutcome, action_report, dealer_kpis
 
@@ -184,6 +187,29 @@ def test_report_kpis_and_callback_report(demo_db: Path, capsys: pytest.CaptureFi
     code, _, err = run(["report", "--db", str(demo_db), "--month", "2026-13"], capsys)
     assert code == 2
     assert "not a month (YYYY-MM)" in err
+
+
+def test_agenda_says_which_texts_it_could_not_queue(
+    demo_db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["agenda", "--db", str(demo_db), "--date", "2026-11-23", "--dealer", "D01"]
+    with sqlite3.connect(demo_db) as db:  # customers nobody can text or mail
+        db.execute("UPDATE customers SET mobile = NULL, email = NULL")
+    _, out, _ = run([*argv, "--format", "json"], capsys)
+    unsent = json.loads(out)["dealers"][0]["messages_not_queued"]
+    assert unsent  # the day's SMS reminders had a text but no number to go to
+    assert {u["reason"] for u in unsent} <= {
+        "the customer has no mobile number",
+        "the customer has no e-mail address",
+    }
+    per_channel = Counter(u["channel"] for u in unsent)
+    for locale in LOCALES:
+        _, text, _ = run([*argv, "--locale", locale], capsys)
+        channels = ", ".join(
+            f"{label('channel.' + c, locale)} {n}" for c, n in sorted(per_channel.items())
+        )
+        assert label("messages_not_queued", locale, channels=channels) in text
+    assert all(label("channel." + c, loc) for c in Channel for loc in LOCALES)
 
 
 def test_report_names_kpi_outcomes_in_the_operators_language(

@@ -17,7 +17,7 @@ from typing import Any
 
 import attrs
 
-from crm_core.adapters.outbox import DealerContact, MessageComposer, store_plan
+from crm_core.adapters.outbox import DealerContact, MessageComposer, Skipped, store_plan
 from crm_core.adapters.planning import customer_facts, due_customer_ids, festival_in_windows
 from crm_core.cli._common import EXIT_OK, UsageError, iso_date, now
 from crm_core.cli._store import open_storage
@@ -130,6 +130,7 @@ class DayAgenda:
     subjects: int
     names: Mapping[str, str]  # customer id -> name, for the operator's list
     queued: int = 0  # texts put in the outbox
+    unsent: tuple[Skipped, ...] = ()  # texts store_plan could not queue, with the reason
 
     @property
     def tasks(self) -> Iterator[FollowUpTask]:
@@ -169,9 +170,10 @@ def plan_day(storage: Any, dealer: Dealer, calendar: Calendar, at: datetime) -> 
         composer = message_composer(dealer, uow.staff.by_dealer(dealer.id))
     tasks = [t for p in plans for t in (*p.tasks, *p.deferred)]
     queued = 0
+    unsent: tuple[Skipped, ...] = ()
     if composer is not None:
         written = store_plan(storage.unit_of_work(), tasks, composer)
-        inserted, queued = len(written.tasks.inserted), len(written.queued)
+        inserted, queued, unsent = len(written.tasks.inserted), len(written.queued), written.skipped
     else:
         with storage.unit_of_work() as uow:
             inserted = len(uow.tasks.upsert(tasks).inserted)
@@ -182,7 +184,7 @@ def plan_day(storage: Any, dealer: Dealer, calendar: Calendar, at: datetime) -> 
             for case_id, case in proposed.items():
                 if case_id not in known:
                     uow.cases.add(case)
-    return DayAgenda(dealer, calendar, plans, inserted, len(ids), names, queued)
+    return DayAgenda(dealer, calendar, plans, inserted, len(ids), names, queued, unsent)
 
 
 def _moment(day: date | None, tz: Any) -> datetime:
@@ -260,6 +262,10 @@ def agenda_result(
                 "tasks": dict(counts),
                 "stored": day.inserted,
                 "messages_queued": day.queued,
+                "messages_not_queued": [
+                    {"task": u.task_id, "channel": u.channel.value, "reason": u.reason}
+                    for u in day.unsent
+                ],
                 "deferred": deferred,
                 "skipped": dict(skipped),
                 "by_role": by_role,
@@ -320,6 +326,12 @@ def render_agenda(ui: Ui, result: dict[str, Any]) -> None:
                 f"{ui.t('skip.' + k)} {v}" for k, v in sorted(dealer["skipped"].items())
             )
             ui.line(ui.t("agenda_footer", deferred=dealer["deferred"], skipped=skipped or "0"))
+        if dealer["messages_not_queued"]:
+            per_channel = Counter(u["channel"] for u in dealer["messages_not_queued"])
+            channels = ", ".join(
+                f"{ui.t('channel.' + c)} {n}" for c, n in sorted(per_channel.items())
+            )
+            ui.line(ui.t("messages_not_queued", channels=channels))
 
 
 def _short(moment: datetime) -> str:
