@@ -11,6 +11,7 @@ from typing import Any
 
 import attrs
 
+from crm_core.domain._validators import is_whole
 from crm_core.domain.anchor import AnchorKind
 from crm_core.domain.customer import Customer
 from crm_core.domain.ids import CustomerId, DealerId, MessageId, VehicleId
@@ -335,7 +336,7 @@ def check_moments(**moments: datetime) -> None:
 def check_limit(limit: int | None) -> None:
     """Refuse a page size below 0: ``rows[:-1]`` would drop the last record of a page
     and SQL's ``LIMIT -1`` means no limit, so the adapters would disagree silently."""
-    if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 0):
+    if limit is not None and not is_whole(limit, 0):
         raise ValidationError(
             f"expected a number of records, 0 or more, got {limit!r}", field="limit"
         )

@@ -32,6 +32,7 @@ import attrs
 from crm_core.adapters._common import positive_seconds
 from crm_core.adapters._scrub import scrub
 from crm_core.domain._mask import mask_email
+from crm_core.domain._validators import is_whole
 from crm_core.domain.ports.notifiers import Email, EmailNotifier, check_email_address
 from crm_core.errors import (
     NotifierError,
@@ -78,7 +79,7 @@ def _sender_address(_: Any, attribute: attrs.Attribute[Any], value: str) -> None
 
 
 def _tcp_port(_: Any, attribute: attrs.Attribute[Any], value: int) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value < 65536:
+    if not is_whole(value, 1, 65535):
         raise ValidationError(
             f"a TCP port runs from 1 to 65535, got {value!r}", field=attribute.name
         )

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import enum
 import functools
+import math
 import types
 import typing
 from collections.abc import Callable, Hashable, Iterable
 from datetime import datetime, timezone
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any, TypeGuard, TypeVar
 
 import attrs
 
@@ -50,6 +51,12 @@ def require_aware(value: object, field: str) -> datetime:
     if value.tzinfo is None or value.utcoffset() is None:
         raise ValidationError("must be timezone-aware", field=field)
     return value
+
+
+def is_whole(value: object, low: float = -math.inf, high: float = math.inf) -> TypeGuard[int]:
+    """``value`` is an int from ``low`` to ``high``. A bool is not, though Python makes it
+    an int: ``True`` for a count, a port or a score is a mistake, not a 1."""
+    return isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
 
 
 def non_empty(_: Any, attribute: attrs.Attribute[Any], value: str) -> None:

@@ -30,7 +30,7 @@ import attrs
 import cattrs
 from cattrs.cols import is_frozenset, is_sequence
 
-from crm_core.domain._validators import member
+from crm_core.domain._validators import is_whole, member
 from crm_core.domain.interaction import Callback, ClubActivity, Detail, RepairOrder, Sale
 from crm_core.errors import CrmCoreError, RecordValidationError, ValidationError
 
@@ -82,8 +82,7 @@ def _structure_bool(value: Any, _: type) -> bool:
 
 
 def _structure_int(value: Any, _: type) -> int:
-    # bool is an int subclass, but ``true`` for a count is a mistake, not a 1
-    if isinstance(value, bool) or not isinstance(value, int):
+    if not is_whole(value):
         raise ValidationError(f"expected an integer, got {type(value).__name__}")
     return value
 

@@ -14,7 +14,7 @@ from typing import Any, NewType
 
 import attrs
 
-from crm_core.domain._validators import as_members, aware, non_empty, non_negative
+from crm_core.domain._validators import as_members, aware, is_whole, non_empty, non_negative
 from crm_core.domain.ids import CustomerId, DealerId, InteractionId
 from crm_core.domain.interaction import Recommendation, SurveyAnswer
 from crm_core.errors import ValidationError
@@ -41,7 +41,7 @@ class SurveySource(enum.StrEnum):
 
 
 def _score(_: Any, attribute: attrs.Attribute[Any], value: int) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5:
+    if not is_whole(value, 1, 5):
         raise ValidationError("must be a score from 1 to 5", field=attribute.name)
 
 

@@ -20,6 +20,7 @@ from typing import Any
 
 import attrs
 
+from crm_core.domain._validators import is_whole
 from crm_core.domain.anchor import AnchorKind
 from crm_core.errors import ValidationError
 
@@ -100,7 +101,7 @@ _MAX_PLACES = 28  # Decimal's default precision: a rate cannot be rounded to mor
 def decimal_places(_: Any, attribute: attrs.Attribute[Any], value: int) -> None:
     """An attrs validator for a ``places`` setting: 0 to 28 decimals. A negative one
     rounded rates to tens without a word; a huge one raised decimal's InvalidOperation."""
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= _MAX_PLACES:
+    if not is_whole(value, 0, _MAX_PLACES):
         raise ValidationError(
             f"decimal places run from 0 to {_MAX_PLACES}, got {value!r}", field=attribute.name
         )
