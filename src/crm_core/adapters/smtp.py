@@ -70,10 +70,8 @@ def _sender_address(_: Any, attribute: attrs.Attribute[Any], value: str) -> None
     were bad, so the dispatcher parked every e-mail blaming its recipient."""
     try:
         domain = Address(addr_spec=value).domain
-    except (ValueError, IndexError) as exc:
-        raise ValidationError(
-            f"not an e-mail address: {mask_email(value)}", field=attribute.name
-        ) from exc
+    except (ValueError, IndexError):
+        domain = ""  # unparseable: as bad as no domain
     if not domain:
         raise ValidationError(f"not an e-mail address: {mask_email(value)}", field=attribute.name)
 
