@@ -322,16 +322,16 @@ def render_agenda(ui: Ui, result: dict[str, Any]) -> None:
             if len(rows) < dealer["tasks"][role]:
                 ui.line(ui.t("more_tasks", hidden=dealer["tasks"][role] - len(rows)))
         if dealer["deferred"] or dealer["skipped"]:
-            skipped = ", ".join(
-                f"{ui.t('skip.' + k)} {v}" for k, v in sorted(dealer["skipped"].items())
-            )
+            skipped = _counted(ui, "skip", dealer["skipped"])
             ui.line(ui.t("agenda_footer", deferred=dealer["deferred"], skipped=skipped or "0"))
         if dealer["messages_not_queued"]:
             per_channel = Counter(u["channel"] for u in dealer["messages_not_queued"])
-            channels = ", ".join(
-                f"{ui.t('channel.' + c)} {n}" for c, n in sorted(per_channel.items())
-            )
-            ui.line(ui.t("messages_not_queued", channels=channels))
+            ui.line(ui.t("messages_not_queued", channels=_counted(ui, "channel", per_channel)))
+
+
+def _counted(ui: Ui, kind: str, counts: Mapping[str, int]) -> str:
+    """``免打扰 19, 拒绝回访 26``: each code's label and count, in code order."""
+    return ", ".join(f"{ui.t(f'{kind}.{code}')} {n}" for code, n in sorted(counts.items()))
 
 
 def _short(moment: datetime) -> str:
