@@ -18,7 +18,7 @@ import attrs
 from hypothesis import given
 from hypothesis import strategies as st
 
-from crm_core import Customer, CustomerId, CustomerType, DealerId, Vehicle, VehicleId
+from crm_core import Customer, DealerId, Vehicle, VehicleId
 from crm_core.domain.rules import (
     RulePolicy,
     Violation,
@@ -34,6 +34,7 @@ from crm_core.domain.rules.email import EmailPolicy
 from crm_core.domain.rules.person_name import NamePolicy
 from crm_core.domain.rules.phone import PhonePolicy
 from crm_core.domain.rules.plate import PlatePolicy
+from crm_core.testing import records
 from crm_core.testing.strategies import chinese_names, landlines, mobiles, plates, vins
 
 HOST_POLICY = RulePolicy(
@@ -69,13 +70,7 @@ def field_values(clean: st.SearchStrategy[str]) -> st.SearchStrategy[Any]:
 
 
 def person(**changes: Any) -> Customer:
-    customer = Customer(
-        id=CustomerId("C1"),
-        dealer_id=DealerId("D1"),
-        type=CustomerType.INDIVIDUAL,
-        name="王芳",
-        mobile="13812345678",
-    )
+    customer = records.customer("C1", mobile="13812345678")  # 王芳, an individual
     for field, value in changes.items():  # as a host's import may: no validation
         object.__setattr__(customer, field, value)
     return customer
